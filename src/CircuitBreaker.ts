@@ -1,0 +1,362 @@
+import type { CircuitState } from './CircuitState.js';
+import type { CircuitBreakerEvents, Listener } from './events.js';
+import { Call, fallbackApplies, isThenable } from './internal/Call.js';
+import { contextWith, FAST_CONTEXT } from './internal/context.js';
+import { expected } from './internal/describe.js';
+import { resolveOptions } from './internal/resolveOptions.js';
+import { StateMachine } from './internal/StateMachine.js';
+import type { CircuitBreakerMetrics } from './metrics.js';
+import type { CallContext, CircuitBreakerOptions, Fallback, Protected, ResolvedOptions } from './options.js';
+import { Permit, type PermitOptions } from './Permit.js';
+import type { CircuitBreakerSnapshot } from './snapshot.js';
+
+/** Per-call options of {@link CircuitBreaker.call}. */
+export interface CallOptions<T> {
+  /** Aborting it rejects the call at once with its reason; the outcome is ignored. */
+  signal?: AbortSignal;
+  /** Ms this call may take (overrides the breaker's `timeout`; `false` for none). */
+  timeout?: number | false;
+  /** Runs instead of rejecting (overrides the breaker's `fallback`). */
+  fallback?: Fallback<T>;
+}
+
+/**
+ * A circuit breaker: wraps calls to a dependency and fails fast while it is down.
+ *
+ * CLOSED: calls pass, outcomes are counted. When a trip rule holds it goes OPEN: calls are refused
+ * with {@link CircuitBreakerOpenError} (or get the fallback) without touching the dependency. After
+ * the open period it is HALF_OPEN: a few trial calls test recovery; enough successes close it, one
+ * failure re-opens it.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ name: 'payment-api', failureThreshold: 5, resetTimeout: 60_000 });
+ * const receipt = await breaker.call(({ signal }) => charge(order, { signal }));
+ * ```
+ */
+export class CircuitBreaker {
+  readonly #core: StateMachine;
+  readonly #slowPath: boolean;
+
+  /**
+   * @param options - See {@link CircuitBreakerOptions}; every field is optional.
+   * @throws TypeError for an option of the wrong type or an unknown option, RangeError for a value out
+   * of range; the message names the option, the expected form and the value received.
+   */
+  constructor(options?: CircuitBreakerOptions) {
+    const resolved = resolveOptions(options);
+    const core = new StateMachine(resolved);
+    this.#core = core;
+    this.#slowPath = resolved.timeout !== false || resolved.fallback !== undefined;
+    const saved = resolved.initialState;
+    if (saved !== undefined) {
+      const elapsed = Math.max(0, (resolved.clock.wallNow?.() ?? Date.now()) - saved.savedAt);
+      core.restore(saved.state, saved.remainingOpenMs - elapsed, saved.backoffAttempt);
+    }
+    const store = resolved.store;
+    if (store !== undefined) core.bind(store.bind(core.name, resolved, (remote) => core.applyRemote(remote)));
+  }
+
+  /** The breaker's name. */
+  get name(): string {
+    return this.#core.name;
+  }
+
+  /** The effective options: presets, environment, registry defaults and defaults applied. Frozen. */
+  get options(): ResolvedOptions {
+    return this.#core.options;
+  }
+
+  /** The current state, exact on every read (a breaker whose open period has passed reads `half_open`). */
+  get state(): CircuitState {
+    this.#core.refresh();
+    return this.#core.state;
+  }
+
+  /**
+   * Calls `fn` through the breaker. Never throws synchronously: every failure is a rejection.
+   * @param fn - Sync or async; receives `{ signal }`, which aborts on timeout or the caller's abort.
+   * @param options - Per-call `signal`, `timeout` and `fallback`.
+   * @returns What `fn` returns (or the fallback's value).
+   * @throws (rejects) {@link CircuitBreakerOpenError} while refusing, {@link CircuitBreakerTimeoutError},
+   * {@link BulkheadFullError}, or `fn`'s own error unchanged.
+   */
+  call<T>(fn: Protected<T>, options?: CallOptions<T>): Promise<T> {
+    if (options !== undefined || this.#slowPath) return this.#callWithOptions(fn, options);
+    const core = this.#core;
+    if (typeof fn !== 'function') return this.#misuse(fn);
+    const generation = core.admit();
+    if (generation < 0) return Promise.reject(core.refuse(generation));
+    const start = core.startTime();
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn(FAST_CONTEXT);
+    } catch (error) {
+      core.inFlight--;
+      core.settleError(generation, start, error);
+      return Promise.reject(error);
+    }
+    if (result instanceof Promise) {
+      if (start !== start) {
+        const handlers = core.handlers();
+        result.then(handlers.ok, handlers.fail);
+      } else {
+        result.then(
+          (value) => this.#settleValue(generation, start, value),
+          (error: unknown) => this.#settleError(generation, start, error),
+        );
+      }
+      return result;
+    }
+    if (isThenable(result)) {
+      const adopted = Promise.resolve(result);
+      adopted.then(
+        (value) => this.#settleValue(generation, start, value),
+        (error: unknown) => this.#settleError(generation, start, error),
+      );
+      return adopted;
+    }
+    core.inFlight--;
+    core.settleValue(generation, start, result);
+    return Promise.resolve(result);
+  }
+
+  #settleValue(generation: number, start: number, value: unknown): void {
+    this.#core.inFlight--;
+    this.#core.settleValue(generation, start, value);
+  }
+
+  #settleError(generation: number, start: number, error: unknown): void {
+    this.#core.inFlight--;
+    this.#core.settleError(generation, start, error);
+  }
+
+  #callWithOptions<T>(fn: Protected<T>, options: CallOptions<T> | undefined): Promise<T> {
+    const core = this.#core;
+    const problem = checkCallOptions(options);
+    if (problem !== undefined) return this.#misuse(fn, problem);
+    if (typeof fn !== 'function') return this.#misuse(fn);
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      core.countIgnored(signal.reason);
+      return Promise.reject(signal.reason);
+    }
+    const fallback = (options?.fallback ?? core.options.fallback) as Fallback<T> | undefined;
+    const generation = core.admit();
+    if (generation < 0) {
+      const error = core.refuse(generation);
+      if (!core.disposed && fallback !== undefined) return this.#serveFallback(fallback, error, contextWith(signal));
+      return Promise.reject(error);
+    }
+    const timeout = options?.timeout ?? core.options.timeout;
+    return new Call<T>(core, generation, timeout, signal, fallback).run(fn);
+  }
+
+  #serveFallback<T>(fallback: Fallback<T>, error: unknown, ctx: CallContext): Promise<T> {
+    this.#core.noteFallback(error);
+    try {
+      return Promise.resolve(fallback(error, ctx));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /** A call the caller got wrong: rejected with a TypeError and counted as ignored. */
+  #misuse<T>(fn: unknown, message = expected('fn', 'a function', fn)): Promise<T> {
+    const error = new TypeError(message);
+    this.#core.countIgnored(error);
+    return Promise.reject(error);
+  }
+
+  /**
+   * Calls a synchronous `fn` through the breaker. No timeout; the breaker's fallback applies.
+   * @returns What `fn` returns (or the fallback's value).
+   * @throws {@link CircuitBreakerOpenError} while refusing (unless a fallback is set); `fn`'s own
+   * error; a TypeError when `fn` returns a promise (use {@link CircuitBreaker.call}).
+   */
+  callSync<T>(fn: (ctx: CallContext) => T): T {
+    const core = this.#core;
+    if (typeof fn !== 'function') {
+      const error = new TypeError(expected('fn', 'a function', fn));
+      core.countIgnored(error);
+      throw error;
+    }
+    const fallback = core.options.fallback as Fallback<T> | undefined;
+    const generation = core.admit();
+    if (generation < 0) {
+      const error = core.refuse(generation);
+      if (core.disposed || fallback === undefined) throw error;
+      core.noteFallback(error);
+      return fallback(error, FAST_CONTEXT) as T;
+    }
+    const start = core.startTime();
+    let result: T;
+    try {
+      result = fn(FAST_CONTEXT);
+    } catch (error) {
+      core.inFlight--;
+      core.settleError(generation, start, error);
+      if (!fallbackApplies(core, fallback, error)) throw error;
+      core.noteFallback(error);
+      return (fallback as Fallback<T>)(error, FAST_CONTEXT) as T;
+    }
+    core.inFlight--;
+    if (isThenable(result)) {
+      Promise.resolve(result).then(undefined, () => {});
+      const error = new TypeError(`callSync() got a promise from \`fn\`; use call() for async functions`);
+      core.settleIgnored(generation, error);
+      throw error;
+    }
+    core.settleValue(generation, start, result);
+    return result;
+  }
+
+  /**
+   * Wraps `fn` so that every call goes through the breaker (decorator style).
+   * @returns A function with `fn`'s parameters returning a promise of its result.
+   */
+  wrap<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>): (...args: A) => Promise<R> {
+    if (typeof fn !== 'function') throw new TypeError(expected('fn', 'a function', fn));
+    return (...args: A) => this.call(() => fn(...args));
+  }
+
+  /**
+   * Asks for permission to make one call, for code that cannot be wrapped in a function.
+   * @returns A {@link Permit} to settle once, or `undefined` when the call would be refused (counted
+   * as rejected).
+   */
+  tryAcquire(options?: PermitOptions): Permit | undefined {
+    const core = this.#core;
+    const timeout = permitTimeout(options);
+    const generation = core.admit();
+    if (generation < 0) {
+      core.refuse(generation);
+      return undefined;
+    }
+    return new Permit(core, generation, timeout);
+  }
+
+  /**
+   * Like {@link CircuitBreaker.tryAcquire}, but throws when refused.
+   * @throws {@link CircuitBreakerOpenError} or {@link BulkheadFullError}.
+   */
+  acquire(options?: PermitOptions): Permit {
+    const core = this.#core;
+    const timeout = permitTimeout(options);
+    const generation = core.admit();
+    if (generation < 0) throw core.refuse(generation);
+    return new Permit(core, generation, timeout);
+  }
+
+  /** Would a call be admitted now? Admits nothing and takes no trial slot. */
+  isAvailable(): boolean {
+    return this.#core.available();
+  }
+
+  /**
+   * Opens now and recovers normally after `durationMs` (e.g. a server's Retry-After); without it, for
+   * the current open period (the backoff does not advance).
+   */
+  open(durationMs?: number): void {
+    if (durationMs !== undefined && !(typeof durationMs === 'number' && durationMs >= 0 && durationMs < Infinity)) {
+      throw new RangeError(expected('durationMs', 'a duration in ms >= 0', durationMs));
+    }
+    this.#core.open(durationMs);
+  }
+
+  /** Refuses every call until {@link CircuitBreaker.reset}. */
+  forceOpen(): void {
+    this.#core.force('forced_open');
+  }
+
+  /** Admits every call and records metrics, never tripping, until {@link CircuitBreaker.reset}. */
+  forceClose(): void {
+    this.#core.force('forced_closed');
+  }
+
+  /** Back to CLOSED with every count cleared, cumulative metrics included. */
+  reset(): void {
+    this.#core.reset();
+  }
+
+  /**
+   * Subscribes to an event.
+   * @returns A function that unsubscribes.
+   * @example
+   * ```ts
+   * const off = breaker.on('open', ({ name, retryAfter }) => alert(`${name} open for ${retryAfter} ms`));
+   * ```
+   */
+  on<K extends keyof CircuitBreakerEvents>(event: K, listener: Listener<CircuitBreakerEvents[K]>): () => void {
+    if (typeof listener !== 'function') throw new TypeError(expected('listener', 'a function', listener));
+    return this.#core.events.on(event, listener);
+  }
+
+  /** A snapshot of the breaker's counts, rates and latency. */
+  metrics(): CircuitBreakerMetrics {
+    const core = this.#core;
+    core.refresh();
+    const stats = core.stats;
+    const counts = core.rules.counts();
+    const times = core.times();
+    const calls = counts.calls;
+    return {
+      name: core.name,
+      state: core.state,
+      totalCalls: stats.total,
+      successfulCalls: stats.successful,
+      failedCalls: stats.failed,
+      rejectedCalls: stats.rejected,
+      ignoredCalls: stats.ignored,
+      timeouts: stats.timeouts,
+      slowCalls: stats.slow,
+      fallbacks: stats.fallbacks,
+      consecutiveFailures: core.rules.consecutiveFailures,
+      failureRate: calls === 0 ? 0 : counts.failures / calls,
+      successRate: calls === 0 ? 0 : (calls - counts.failures) / calls,
+      slowCallRate: calls === 0 ? 0 : counts.slowCalls / calls,
+      windowCalls: calls,
+      latency: stats.latency.summary(),
+      lastFailureAt: times.lastFailureAt,
+      lastError: stats.lastErrorMessage(),
+      stateTransitions: stats.transitions,
+      openedAt: times.openedAt,
+      retryAt: times.retryAt,
+    };
+  }
+
+  /** The state to save, for the `initialState` option of a later breaker. */
+  toJSON(): CircuitBreakerSnapshot {
+    const core = this.#core;
+    core.refresh();
+    return { version: 1, name: core.name, state: core.state, ...core.saved() };
+  }
+
+  /** Clears the breaker's timers and listeners. Calls in flight still settle; later calls are refused. */
+  dispose(): void {
+    this.#core.dispose();
+  }
+}
+
+function checkCallOptions(options: CallOptions<unknown> | undefined): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) return expected('options', 'an object', options);
+  const { signal, timeout, fallback } = options;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
+    return expected('options.signal', 'an AbortSignal', signal);
+  }
+  if (timeout !== undefined && timeout !== false && !(typeof timeout === 'number' && timeout > 0 && timeout < Infinity)) {
+    return expected('options.timeout', 'a duration in ms > 0, or false', timeout);
+  }
+  if (fallback !== undefined && typeof fallback !== 'function') return expected('options.fallback', 'a function', fallback);
+  return undefined;
+}
+
+function permitTimeout(options: PermitOptions | undefined): number | undefined {
+  const timeout = options?.timeout;
+  if (timeout === undefined) return undefined;
+  if (!(typeof timeout === 'number' && timeout > 0 && timeout < Infinity)) {
+    throw new RangeError(expected('options.timeout', 'a duration in ms > 0', timeout));
+  }
+  return timeout;
+}

@@ -1,0 +1,34 @@
+/**
+ * The time source of a breaker. Inject one to control time (see {@link FakeClock}).
+ *
+ * `now()` is monotonic and process-local (never compared across hosts); `wallNow()` gives the epoch
+ * times reported by `metrics()` and saved by `toJSON()`.
+ */
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Epoch milliseconds for reporting. @default Date.now */
+  wallNow?(): number;
+  /** Schedules `callback` after `ms`; the handle may have `unref()`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a handle returned by `setTimeout`. */
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * The default clock: `performance.now()` and the global timers. Works in Node, browsers, Deno, Bun
+ * and edge runtimes.
+ */
+export const systemClock: Clock = Object.freeze({
+  now: () => performance.now(),
+  wallNow: () => Date.now(),
+  setTimeout: (callback: () => void, ms: number): unknown => setTimeout(callback, ms),
+  clearTimeout: (handle: unknown): void => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
+});
+
+/** @internal Schedules a timer that never keeps the process alive (a no-op where timers cannot be unref'd). */
+export function setUnrefTimeout(clock: Clock, callback: () => void, ms: number): unknown {
+  const handle = clock.setTimeout(callback, ms);
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+  return handle;
+}

@@ -1,0 +1,41 @@
+export type { CallOptions } from './CircuitBreaker.js';
+export { CircuitBreaker } from './CircuitBreaker.js';
+export { CircuitState } from './CircuitState.js';
+export type { Clock } from './clock/Clock.js';
+export { systemClock } from './clock/Clock.js';
+export type { FakeClockOptions, FakeTimerHandle } from './clock/FakeClock.js';
+export { FakeClock } from './clock/FakeClock.js';
+export { BulkheadFullError, isBulkheadFullError } from './errors/BulkheadFullError.js';
+export type { CircuitBreakerErrorCode } from './errors/CircuitBreakerError.js';
+export { CircuitBreakerError, isCircuitBreakerError } from './errors/CircuitBreakerError.js';
+export { CircuitBreakerOpenError, isCircuitBreakerOpenError } from './errors/CircuitBreakerOpenError.js';
+export { CircuitBreakerTimeoutError, isCircuitBreakerTimeoutError } from './errors/CircuitBreakerTimeoutError.js';
+export type {
+  CircuitBreakerEventName,
+  CircuitBreakerEvents,
+  Listener,
+  RejectionReason,
+  TransitionReason,
+} from './events.js';
+export type { CircuitBreakerMetrics } from './metrics.js';
+export type {
+  BackoffFunction,
+  BackoffOptions,
+  CallContext,
+  CircuitBreakerOptions,
+  CountWindowOptions,
+  ErrorClass,
+  Fallback,
+  Logger,
+  Protected,
+  ResolvedOptions,
+  TimeWindowOptions,
+  WindowOptions,
+} from './options.js';
+export { DEFAULTS } from './options.js';
+export type { PermitOptions } from './Permit.js';
+export { Permit } from './Permit.js';
+export type { CircuitBreakerSnapshot } from './snapshot.js';
+export type { LocalTransition, RemoteState, StateStore, StoreBinding } from './store/StateStore.js';
+export { Outcome } from './store/StateStore.js';
+export type { LatencySummary } from './window/LatencyHistogram.js';

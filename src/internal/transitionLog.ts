@@ -1,0 +1,48 @@
+import type { CircuitState } from '../CircuitState.js';
+import type { TransitionReason } from '../events.js';
+import type { Logger } from '../options.js';
+
+/** @internal What a transition log line reports. */
+export interface TransitionFacts {
+  readonly name: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  readonly failureCount: number;
+  readonly threshold: number | false;
+  readonly failureRate: number;
+  readonly elapsedMs: number;
+}
+
+const MESSAGES: Readonly<Record<CircuitState, string>> = {
+  open: 'opening circuit',
+  half_open: 'half-open, testing recovery',
+  closed: 'closing circuit',
+  forced_open: 'forced open',
+  forced_closed: 'forced closed',
+};
+
+/**
+ * @internal Logs a transition with the fields and levels operators alert on: opening at `error`,
+ * half-open and closing at `info`, forced states at `warn`. A throwing logger is ignored.
+ */
+export function logTransition(logger: Logger, facts: TransitionFacts): void {
+  const fields = {
+    circuit_breaker: facts.name,
+    state: facts.to,
+    previous_state: facts.from,
+    reason: facts.reason,
+    failure_count: facts.failureCount,
+    threshold: facts.threshold,
+    failure_rate: facts.failureRate,
+    elapsed_seconds: Math.round(facts.elapsedMs) / 1000,
+  };
+  const message = `Circuit breaker '${facts.name}' ${MESSAGES[facts.to]}`;
+  try {
+    if (facts.to === 'open') logger.error(fields, message);
+    else if (facts.to === 'forced_open' || facts.to === 'forced_closed') logger.warn(fields, message);
+    else logger.info(fields, message);
+  } catch {
+    // A logger must never break the breaker.
+  }
+}

@@ -1,0 +1,48 @@
+import type { CircuitState } from './CircuitState.js';
+import type { LatencySummary } from './window/LatencyHistogram.js';
+
+/**
+ * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
+ * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
+ * Window figures (`failureRate`, `slowCallRate`, `windowCalls`) are frozen while open.
+ */
+export interface CircuitBreakerMetrics {
+  readonly name: string;
+  readonly state: CircuitState;
+  /** Every call made, refused ones included. */
+  readonly totalCalls: number;
+  readonly successfulCalls: number;
+  /** Failures, timeouts included. */
+  readonly failedCalls: number;
+  /** Calls refused without calling the function (open, half-open full, forced open, bulkhead, disposed). */
+  readonly rejectedCalls: number;
+  /** Calls whose error was not a failure, and calls the caller aborted. */
+  readonly ignoredCalls: number;
+  /** Failures that were timeouts (a subset of `failedCalls`). */
+  readonly timeouts: number;
+  /** Calls slower than `slowCallDuration` (measured only when a slow-call rule or listener needs it). */
+  readonly slowCalls: number;
+  /** Fallbacks served. */
+  readonly fallbacks: number;
+  readonly consecutiveFailures: number;
+  /** Failures / calls in the window; 0 when it is empty. */
+  readonly failureRate: number;
+  /** Successes / calls in the window; 0 when it is empty. */
+  readonly successRate: number;
+  /** Slow calls / calls in the window; 0 when it is empty. */
+  readonly slowCallRate: number;
+  /** Calls in the window. */
+  readonly windowCalls: number;
+  /** Latency in ms from a fixed-size histogram (sampled, see `latencySampling`). */
+  readonly latency: LatencySummary;
+  /** Epoch ms of the last failure, or `null`. */
+  readonly lastFailureAt: number | null;
+  /** Message of the last failure, or `null`. */
+  readonly lastError: string | null;
+  /** Transitions since creation or the last reset. */
+  readonly stateTransitions: number;
+  /** Epoch ms when the breaker last opened, while it is open; otherwise `null`. */
+  readonly openedAt: number | null;
+  /** Epoch ms when an open breaker will admit trials, while it is open; otherwise `null`. */
+  readonly retryAt: number | null;
+}

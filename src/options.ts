@@ -1,0 +1,172 @@
+import type { Clock } from './clock/Clock.js';
+import type { CircuitBreakerSnapshot } from './snapshot.js';
+import type { StateStore } from './store/StateStore.js';
+
+/** What the protected function receives. */
+export interface CallContext {
+  /**
+   * Aborts when the call times out or the caller's signal aborts. Pass it on to `fetch`, database
+   * drivers and anything else that can stop early. Created only when read.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** A protected function: sync or async, given the call's context. */
+export type Protected<T> = (ctx: CallContext) => T | PromiseLike<T>;
+
+/** Runs instead of rejecting: while open, and on failures (see `fallbackOn`). */
+export type Fallback<T> = (error: unknown, ctx: CallContext) => T | PromiseLike<T>;
+
+/** An error class, for `exclude` and `include`. */
+export type ErrorClass = abstract new (...args: never[]) => unknown;
+
+/** A pino-compatible logger: `{ info(obj, msg), warn(obj, msg), error(obj, msg) }`. */
+export interface Logger {
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+/** The last `size` calls. */
+export interface CountWindowOptions {
+  type: 'count';
+  /** Calls kept. @default 100 */
+  size?: number;
+}
+
+/** The calls of the last `duration` ms, kept in `buckets` slices. */
+export interface TimeWindowOptions {
+  type: 'time';
+  /** Ms kept. @default 60_000 */
+  duration?: number;
+  /** Slices of the duration; older slices are forgotten whole. @default 10 */
+  buckets?: number;
+}
+
+/** Where the rate rules and `minimumCalls` count. */
+export type WindowOptions = CountWindowOptions | TimeWindowOptions;
+
+/** Exponential growth of the open period while re-opening from half-open without closing. */
+export interface BackoffOptions {
+  /** Factor applied per re-opening. @default 2 */
+  multiplier?: number;
+  /** Longest open period, in ms. @default 300_000 */
+  max?: number;
+  /** Share of the period removed at random, in [0, 1]. @default 0 */
+  jitter?: number;
+}
+
+/** Gives the open period of the `attempt`-th opening in a row (1 = the first). */
+export type BackoffFunction = (attempt: number) => number;
+
+/** Options of a {@link CircuitBreaker}. Every field is optional. */
+export interface CircuitBreakerOptions {
+  /** Name used in errors, events, logs and metrics. @default `circuit-breaker-<n>` */
+  name?: string;
+  /**
+   * Opens after this many consecutive failures. `false` switches the rule off.
+   * @default 5 when no trip rule is given, otherwise off
+   */
+  failureThreshold?: number | false;
+  /** Opens when failures / calls in the window reach this share, in (0, 1]. @default off */
+  failureRateThreshold?: number | false;
+  /** Opens when slow calls / calls in the window reach this share, in (0, 1]. @default off */
+  slowCallRateThreshold?: number | false;
+  /** A call taking longer than this many ms is slow. @default 60_000 */
+  slowCallDuration?: number;
+  /**
+   * No rule trips before the window holds this many calls.
+   * @default 10 (or the count window's size if smaller) with a rate rule, otherwise 1
+   */
+  minimumCalls?: number;
+  /** The window the rules count over. @default { type: 'count', size: 100 } */
+  window?: WindowOptions;
+  /** Ms the breaker stays open before trying again. @default 60_000 */
+  resetTimeout?: number;
+  /** Grow the open period on each re-opening from half-open. `true` uses the defaults. @default off */
+  backoff?: BackoffOptions | BackoffFunction | boolean;
+  /** Trial calls running at once in half-open; more are refused at once. @default 1 */
+  halfOpenMaxCalls?: number;
+  /** Successful trials that close the breaker. @default 1 */
+  successThreshold?: number;
+  /** Ms from the first trial within which half-open must decide, or it re-opens. @default 30_000 */
+  halfOpenTimeout?: number;
+  /** Ms a call may take; it then aborts and counts as a failure. `false` for none. @default none */
+  timeout?: number | false;
+  /** Runs instead of rejecting: while open, and on failures. @default none */
+  fallback?: Fallback<unknown>;
+  /** Which errors from the function trigger the fallback. @default every error */
+  fallbackOn?: (error: unknown) => boolean;
+  /** Errors for which this returns `false` are ignored (neither success nor failure). */
+  isFailure?: (error: unknown) => boolean;
+  /** Errors of these classes are ignored (business errors). */
+  exclude?: readonly ErrorClass[];
+  /** Only errors of these classes count as failures; others are ignored. */
+  include?: readonly ErrorClass[];
+  /** Resolved values for which this returns `true` count as failures (the caller still gets them). */
+  isResultFailure?: (value: unknown) => boolean;
+  /** Calls running at once; more are refused with `BulkheadFullError`. @default unlimited */
+  maxConcurrentCalls?: number | false;
+  /** Share of calls whose latency feeds the histogram when nothing else needs timing, in [0, 1]. @default 0.1 */
+  latencySampling?: number;
+  /** The service is unhealthy while this breaker is open (see `registry.health()`). @default false */
+  critical?: boolean;
+  /** Receives a line for every transition, and listener errors. @default none */
+  logger?: Logger;
+  /** Time source. @default performance.now() and the global timers */
+  clock?: Clock;
+  /** Shares state across instances (`breakwater/redis`). @default in memory */
+  store?: StateStore;
+  /** State to start from, saved by `breaker.toJSON()`. */
+  initialState?: CircuitBreakerSnapshot;
+}
+
+/** The effective options of a breaker, defaults included (`breaker.options`). */
+export interface ResolvedOptions {
+  readonly name: string;
+  readonly failureThreshold: number | false;
+  readonly failureRateThreshold: number | false;
+  readonly slowCallRateThreshold: number | false;
+  readonly slowCallDuration: number;
+  readonly minimumCalls: number;
+  readonly window:
+    | { readonly type: 'count'; readonly size: number }
+    | { readonly type: 'time'; readonly duration: number; readonly buckets: number };
+  readonly resetTimeout: number;
+  readonly backoff: false | Readonly<Required<BackoffOptions>> | BackoffFunction;
+  readonly halfOpenMaxCalls: number;
+  readonly successThreshold: number;
+  readonly halfOpenTimeout: number;
+  readonly timeout: number | false;
+  readonly fallback: Fallback<unknown> | undefined;
+  readonly fallbackOn: ((error: unknown) => boolean) | undefined;
+  readonly isFailure: ((error: unknown) => boolean) | undefined;
+  readonly exclude: readonly ErrorClass[];
+  readonly include: readonly ErrorClass[];
+  readonly isResultFailure: ((value: unknown) => boolean) | undefined;
+  readonly maxConcurrentCalls: number;
+  readonly latencySampling: number;
+  readonly critical: boolean;
+  readonly logger: Logger | undefined;
+  readonly clock: Clock;
+  readonly store: StateStore | undefined;
+  readonly initialState: CircuitBreakerSnapshot | undefined;
+}
+
+/** The documented defaults. */
+export const DEFAULTS = Object.freeze({
+  failureThreshold: 5,
+  slowCallDuration: 60_000,
+  windowSize: 100,
+  windowDuration: 60_000,
+  windowBuckets: 10,
+  rateMinimumCalls: 10,
+  resetTimeout: 60_000,
+  backoffMultiplier: 2,
+  backoffMax: 300_000,
+  backoffJitter: 0,
+  halfOpenMaxCalls: 1,
+  successThreshold: 1,
+  halfOpenTimeout: 30_000,
+  latencySampling: 0.1,
+});

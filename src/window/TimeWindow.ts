@@ -1,0 +1,67 @@
+import { FAILURE, type OutcomeWindow, SLOW } from './OutcomeWindow.js';
+
+/**
+ * @internal The outcomes of the last `duration` ms in `buckets` slices. A slice is forgotten whole
+ * once all of it is older than `duration`, so the window never holds anything older than `duration`,
+ * however long it sat idle. Recording is O(1); moving time forward costs at most one pass over the
+ * slices.
+ */
+export class TimeWindow implements OutcomeWindow {
+  readonly #sliceMs: number;
+  /** Per slice: calls, failures, slow calls. */
+  readonly #counts: Float64Array;
+  readonly #slices: number;
+  /** Absolute index (time / sliceMs) of the newest slice. */
+  #newest = Number.NEGATIVE_INFINITY;
+  calls = 0;
+  failures = 0;
+  slowCalls = 0;
+
+  constructor(duration: number, buckets: number) {
+    this.#slices = buckets;
+    this.#sliceMs = duration / buckets;
+    this.#counts = new Float64Array(buckets * 3);
+  }
+
+  record(flags: number, now: number): void {
+    this.advance(now);
+    const at = (this.#newest % this.#slices) * 3;
+    const counts = this.#counts;
+    const failure = flags & FAILURE;
+    const slow = (flags & SLOW) >> 1;
+    counts[at]! += 1;
+    counts[at + 1]! += failure;
+    counts[at + 2]! += slow;
+    this.calls++;
+    this.failures += failure;
+    this.slowCalls += slow;
+  }
+
+  advance(now: number): void {
+    const index = Math.floor(now / this.#sliceMs);
+    const steps = index - this.#newest;
+    if (steps <= 0) return;
+    if (steps >= this.#slices) {
+      this.clear();
+    } else {
+      const counts = this.#counts;
+      for (let i = 1; i <= steps; i++) {
+        const at = ((this.#newest + i) % this.#slices) * 3;
+        this.calls -= counts[at]!;
+        this.failures -= counts[at + 1]!;
+        this.slowCalls -= counts[at + 2]!;
+        counts[at] = 0;
+        counts[at + 1] = 0;
+        counts[at + 2] = 0;
+      }
+    }
+    this.#newest = index;
+  }
+
+  clear(): void {
+    this.#counts.fill(0);
+    this.calls = 0;
+    this.failures = 0;
+    this.slowCalls = 0;
+  }
+}

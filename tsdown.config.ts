@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'cli/main': 'src/cli/main.ts',
+  },
+  format: 'esm',
+  platform: 'neutral',
+  target: 'node20',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  unbundle: false,
+});
