@@ -97,7 +97,7 @@ export class CircuitBreaker {
       return Promise.reject(error);
     }
     if (result instanceof Promise) {
-      if (start !== start) {
+      if (Number.isNaN(start)) {
         const handlers = core.handlers();
         result.then(handlers.ok, handlers.fail);
       } else {
@@ -145,7 +145,8 @@ export class CircuitBreaker {
     const generation = core.admit();
     if (generation < 0) {
       const error = core.refuse(generation);
-      if (!core.disposed && fallback !== undefined) return this.#serveFallback(fallback, error, contextWith(signal));
+      if (!core.disposed && fallback !== undefined)
+        return this.#serveFallback(fallback, error, contextWith(signal));
       return Promise.reject(error);
     }
     const timeout = options?.timeout ?? core.options.timeout;
@@ -258,7 +259,10 @@ export class CircuitBreaker {
    * the current open period (the backoff does not advance).
    */
   open(durationMs?: number): void {
-    if (durationMs !== undefined && !(typeof durationMs === 'number' && durationMs >= 0 && durationMs < Infinity)) {
+    if (
+      durationMs !== undefined &&
+      !(typeof durationMs === 'number' && durationMs >= 0 && durationMs < Infinity)
+    ) {
       throw new RangeError(expected('durationMs', 'a duration in ms >= 0', durationMs));
     }
     this.#core.open(durationMs);
@@ -287,7 +291,10 @@ export class CircuitBreaker {
    * const off = breaker.on('open', ({ name, retryAfter }) => alert(`${name} open for ${retryAfter} ms`));
    * ```
    */
-  on<K extends keyof CircuitBreakerEvents>(event: K, listener: Listener<CircuitBreakerEvents[K]>): () => void {
+  on<K extends keyof CircuitBreakerEvents>(
+    event: K,
+    listener: Listener<CircuitBreakerEvents[K]>,
+  ): () => void {
     if (typeof listener !== 'function') throw new TypeError(expected('listener', 'a function', listener));
     return this.#core.events.on(event, listener);
   }
@@ -342,13 +349,21 @@ function checkCallOptions(options: CallOptions<unknown> | undefined): string | u
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) return expected('options', 'an object', options);
   const { signal, timeout, fallback } = options;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')
+  ) {
     return expected('options.signal', 'an AbortSignal', signal);
   }
-  if (timeout !== undefined && timeout !== false && !(typeof timeout === 'number' && timeout > 0 && timeout < Infinity)) {
+  if (
+    timeout !== undefined &&
+    timeout !== false &&
+    !(typeof timeout === 'number' && timeout > 0 && timeout < Infinity)
+  ) {
     return expected('options.timeout', 'a duration in ms > 0, or false', timeout);
   }
-  if (fallback !== undefined && typeof fallback !== 'function') return expected('options.fallback', 'a function', fallback);
+  if (fallback !== undefined && typeof fallback !== 'function')
+    return expected('options.fallback', 'a function', fallback);
   return undefined;
 }
 

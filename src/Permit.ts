@@ -9,7 +9,8 @@ export interface PermitOptions {
   timeout?: number;
 }
 
-const DISPOSE: typeof Symbol.dispose = Symbol.dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
+const DISPOSE: typeof Symbol.dispose =
+  Symbol.dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
 
 /** An unsettled permit disposed at the end of a `using` block. */
 class UnsettledPermitError extends Error {
@@ -76,7 +77,8 @@ export class Permit extends Deadline implements Disposable {
    */
   failure(...error: [unknown?]): void {
     if (!this.#settle()) return;
-    if (error.length === 0) this.#core.settleFailure(this.#generation, this.#start, new UnsettledPermitError('permit.failure()'));
+    if (error.length === 0)
+      this.#core.settleFailure(this.#generation, this.#start, new UnsettledPermitError('permit.failure()'));
     else this.#core.settleError(this.#generation, this.#start, error[0]);
   }
 

@@ -9,7 +9,10 @@ export { BulkheadFullError, isBulkheadFullError } from './errors/BulkheadFullErr
 export type { CircuitBreakerErrorCode } from './errors/CircuitBreakerError.js';
 export { CircuitBreakerError, isCircuitBreakerError } from './errors/CircuitBreakerError.js';
 export { CircuitBreakerOpenError, isCircuitBreakerOpenError } from './errors/CircuitBreakerOpenError.js';
-export { CircuitBreakerTimeoutError, isCircuitBreakerTimeoutError } from './errors/CircuitBreakerTimeoutError.js';
+export {
+  CircuitBreakerTimeoutError,
+  isCircuitBreakerTimeoutError,
+} from './errors/CircuitBreakerTimeoutError.js';
 export type {
   CircuitBreakerEventName,
   CircuitBreakerEvents,

@@ -26,14 +26,24 @@ export class CircuitBreakerOpenError extends CircuitBreakerError {
    * @param retryAfter - Milliseconds until calls may be admitted again.
    * @param message - Defaults to `Circuit breaker '<breaker>' is <state>`.
    */
-  constructor(breaker: string, state: CircuitState, retryAfter: number, message = openMessage(breaker, state)) {
+  constructor(
+    breaker: string,
+    state: CircuitState,
+    retryAfter: number,
+    message = openMessage(breaker, state),
+  ) {
     super(message, 'ERR_CIRCUIT_OPEN', breaker);
     this.state = state;
     this.retryAfter = retryAfter;
   }
 
   /** @internal Builds the error without capturing a stack trace (the fail-fast path). */
-  static fast(breaker: string, state: CircuitState, retryAfter: number, message: string): CircuitBreakerOpenError {
+  static fast(
+    breaker: string,
+    state: CircuitState,
+    retryAfter: number,
+    message: string,
+  ): CircuitBreakerOpenError {
     const error = Object.create(CircuitBreakerOpenError.prototype) as {
       -readonly [K in keyof CircuitBreakerOpenError]: CircuitBreakerOpenError[K];
     };

@@ -22,7 +22,8 @@ export class Classifier {
     this.#exclude = options.exclude;
     this.#isFailure = options.isFailure;
     this.#isResultFailure = options.isResultFailure;
-    this.#classifiesErrors = this.#include.length > 0 || this.#exclude.length > 0 || this.#isFailure !== undefined;
+    this.#classifiesErrors =
+      this.#include.length > 0 || this.#exclude.length > 0 || this.#isFailure !== undefined;
   }
 
   isFailure(error: unknown, reporter: Reporter): boolean {

@@ -3,14 +3,19 @@ import { type Clock, setUnrefTimeout } from '../clock/Clock.js';
 import { BulkheadFullError } from '../errors/BulkheadFullError.js';
 import { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
 import { CircuitBreakerOpenError, openMessage } from '../errors/CircuitBreakerOpenError.js';
-import { type CircuitBreakerEvents, EventHub, type RejectionReason, type TransitionReason } from '../events.js';
+import {
+  type CircuitBreakerEvents,
+  EventHub,
+  type RejectionReason,
+  type TransitionReason,
+} from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RemoteState, StoreBinding } from '../store/StateStore.js';
 import { CallStats } from './CallStats.js';
 import { Classifier } from './Classifier.js';
 import { openPeriod } from './openPeriod.js';
-import { logTransition } from './transitionLog.js';
 import { TripRules } from './TripRules.js';
+import { logTransition } from './transitionLog.js';
 
 /** @internal Admission results below zero: why a call was refused. */
 export const REFUSED_OPEN = -1;
@@ -83,7 +88,8 @@ export class StateMachine {
     this.#slowRule = options.slowCallRateThreshold !== false;
     this.#trackSlow = this.#slowRule;
     this.timeAll = this.#slowRule || options.timeout !== false;
-    this.#sampleEvery = options.latencySampling === 0 ? 0 : Math.max(1, Math.round(1 / options.latencySampling));
+    this.#sampleEvery =
+      options.latencySampling === 0 ? 0 : Math.max(1, Math.round(1 / options.latencySampling));
     this.#sampleCountdown = this.#sampleEvery;
     this.#limit = options.maxConcurrentCalls;
     this.#since = this.clock.now();
@@ -155,7 +161,8 @@ export class StateMachine {
   /** Counts a refusal and builds the error for it (without a stack on the open paths). */
   refuse(code: number): CircuitBreakerError {
     this.stats.rejected++;
-    if (this.events.has('rejected')) this.events.emit('rejected', { name: this.name, reason: REASONS[-code - 1]! });
+    if (this.events.has('rejected'))
+      this.events.emit('rejected', { name: this.name, reason: REASONS[-code - 1]! });
     switch (code) {
       case REFUSED_OPEN:
         return CircuitBreakerOpenError.fast(
@@ -167,11 +174,20 @@ export class StateMachine {
       case REFUSED_HALF_OPEN:
         return CircuitBreakerOpenError.fast(this.name, 'half_open', 0, this.#messages.half_open);
       case REFUSED_FORCED:
-        return CircuitBreakerOpenError.fast(this.name, 'forced_open', Number.POSITIVE_INFINITY, this.#messages.forced_open);
+        return CircuitBreakerOpenError.fast(
+          this.name,
+          'forced_open',
+          Number.POSITIVE_INFINITY,
+          this.#messages.forced_open,
+        );
       case REFUSED_BULKHEAD:
         return new BulkheadFullError(this.name, this.#limit);
       default:
-        return new CircuitBreakerError(`Circuit breaker '${this.name}' is disposed`, 'ERR_CIRCUIT_DISPOSED', this.name);
+        return new CircuitBreakerError(
+          `Circuit breaker '${this.name}' is disposed`,
+          'ERR_CIRCUIT_DISPOSED',
+          this.name,
+        );
     }
   }
 
@@ -188,7 +204,9 @@ export class StateMachine {
   /** The outcome handlers of the current generation (fast path). */
   handlers(): Handlers {
     const handlers = this.#handlers;
-    return handlers.generation === this.generation ? handlers : (this.#handlers = this.#createHandlers(this.generation));
+    return handlers.generation === this.generation
+      ? handlers
+      : (this.#handlers = this.#createHandlers(this.generation));
   }
 
   #createHandlers(generation: number): Handlers {
@@ -258,14 +276,15 @@ export class StateMachine {
   #success(generation: number, start: number): void {
     if (generation < this.#resetGeneration) return;
     this.stats.successful++;
-    const slow = start === start && this.#timed(start, true, undefined);
+    const slow = !Number.isNaN(start) && this.#timed(start, true, undefined);
     if (generation !== this.generation) return;
     this.#binding?.record(slow ? 2 : 0, generation);
     const state = this.state;
     if (state === 'half_open') {
       this.#trials--;
       if (slow && this.#slowRule) this.#reopen('trial_failed', true);
-      else if (++this.#trialSuccesses >= this.options.successThreshold) this.#moveTo('closed', 'trial_succeeded');
+      else if (++this.#trialSuccesses >= this.options.successThreshold)
+        this.#moveTo('closed', 'trial_succeeded');
       return;
     }
     const reason = this.rules.record(false, slow);
@@ -279,8 +298,8 @@ export class StateMachine {
     if (timeout) stats.timeouts++;
     stats.hasFailed = true;
     stats.lastError = error;
-    const slow = start === start ? this.#timed(start, false, error) : false;
-    if (start !== start) this.#lastFailureAt = this.clock.now();
+    const slow = !Number.isNaN(start) ? this.#timed(start, false, error) : false;
+    if (Number.isNaN(start)) this.#lastFailureAt = this.clock.now();
     if (generation !== this.generation) return;
     this.#binding?.record(slow ? 3 : 1, generation);
     const state = this.state;
@@ -358,7 +377,13 @@ export class StateMachine {
     if (this.state === 'open') {
       this.#openUntil = now + openFor;
       this.#arm();
-      this.#binding?.transition({ from: 'open', to: 'open', reason: 'manual_open', generation: this.generation, openFor });
+      this.#binding?.transition({
+        from: 'open',
+        to: 'open',
+        reason: 'manual_open',
+        generation: this.generation,
+        openFor,
+      });
       return;
     }
     this.#moveTo('open', 'manual_open', now, openFor);
@@ -376,7 +401,8 @@ export class StateMachine {
     if (from !== 'closed') this.#moveTo('closed', 'reset', this.clock.now(), 0, fromRemote);
     else {
       this.generation++;
-      if (!fromRemote) this.#binding?.transition({ from, to: 'closed', reason: 'reset', generation: this.generation });
+      if (!fromRemote)
+        this.#binding?.transition({ from, to: 'closed', reason: 'reset', generation: this.generation });
     }
     this.#resetGeneration = this.generation;
     this.stats.clear();
@@ -385,14 +411,23 @@ export class StateMachine {
   /** Applies state decided elsewhere; never reported back to the store. */
   applyRemote(remote: RemoteState & { readonly reason?: TransitionReason }): void {
     if (this.#disposed) return;
-    if (remote.reason === 'reset') return this.reset(true);
+    if (remote.reason === 'reset') {
+      this.reset(true);
+      return;
+    }
     const now = this.clock.now();
     if (remote.state === 'open' && this.state === 'open') {
       this.#openUntil = now + (remote.retryAfter ?? 0);
       this.#arm();
       return;
     }
-    this.#moveTo(remote.state, 'remote', now, remote.retryAfter ?? this.#period(Math.max(this.#attempt, 1)), true);
+    this.#moveTo(
+      remote.state,
+      'remote',
+      now,
+      remote.retryAfter ?? this.#period(Math.max(this.#attempt, 1)),
+      true,
+    );
   }
 
   /** Restores a saved state at construction (no event: nobody listens yet). */
@@ -405,7 +440,13 @@ export class StateMachine {
     if (state === 'open') this.#openedAtWall = this.#wallNow();
   }
 
-  #moveTo(to: CircuitState, reason: TransitionReason, now = this.clock.now(), openFor = 0, fromRemote = false): void {
+  #moveTo(
+    to: CircuitState,
+    reason: TransitionReason,
+    now = this.clock.now(),
+    openFor = 0,
+    fromRemote = false,
+  ): void {
     const from = this.state;
     if (from === to) return;
     const facts = this.options.logger === undefined ? undefined : this.rules.counts();
@@ -423,7 +464,13 @@ export class StateMachine {
     if (to === 'open') this.#openUntil = now + openFor;
     this.#arm();
     if (!fromRemote) {
-      this.#binding?.transition({ from, to, reason, generation: this.generation, ...(to === 'open' ? { openFor } : {}) });
+      this.#binding?.transition({
+        from,
+        to,
+        reason,
+        generation: this.generation,
+        ...(to === 'open' ? { openFor } : {}),
+      });
     }
     if (facts !== undefined && this.options.logger !== undefined) {
       logTransition(this.options.logger, {
@@ -509,7 +556,10 @@ export class StateMachine {
   /** Sends an internal failure (a throwing listener, classifier or backoff) to `logger.error`. */
   reportError(error: unknown, what: string): void {
     try {
-      this.options.logger?.error({ circuit_breaker: this.name, err: error }, `Circuit breaker '${this.name}': ${what}`);
+      this.options.logger?.error(
+        { circuit_breaker: this.name, err: error },
+        `Circuit breaker '${this.name}': ${what}`,
+      );
     } catch {
       // Nothing may escape.
     }

@@ -37,7 +37,8 @@ export class TripRules {
     if (failure && o.failureThreshold !== false && this.consecutiveFailures >= o.failureThreshold) {
       return 'failure_threshold';
     }
-    if (o.failureRateThreshold !== false && window.failures / calls >= o.failureRateThreshold) return 'failure_rate';
+    if (o.failureRateThreshold !== false && window.failures / calls >= o.failureRateThreshold)
+      return 'failure_rate';
     if (o.slowCallRateThreshold !== false && window.slowCalls / calls >= o.slowCallRateThreshold) {
       return 'slow_call_rate';
     }

@@ -26,7 +26,11 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
 }
 
 /** @internal The candidate nearest to `input` within `maxDistance` (case-insensitive), if any. */
-export function closestName(input: string, candidates: Iterable<string>, maxDistance = 2): string | undefined {
+export function closestName(
+  input: string,
+  candidates: Iterable<string>,
+  maxDistance = 2,
+): string | undefined {
   const needle = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = maxDistance + 1;

@@ -7,7 +7,11 @@ import { expected } from './describe.js';
  * most `jitter` of that un-jittered value (jitter never compounds).
  * @throws RangeError when a backoff function returns something other than a duration.
  */
-export function openPeriod(options: ResolvedOptions, attempt: number, random: () => number = Math.random): number {
+export function openPeriod(
+  options: ResolvedOptions,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const backoff = options.backoff;
   if (backoff === false) return options.resetTimeout;
   if (typeof backoff === 'function') {

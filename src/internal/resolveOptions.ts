@@ -64,10 +64,13 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
   const o = input as Input;
 
   const name = o.name === undefined ? `circuit-breaker-${++unnamed}` : o.name;
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError(expected('name', 'a non-empty string', name));
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError(expected('name', 'a non-empty string', name));
 
   const anyRuleGiven =
-    o.failureThreshold !== undefined || o.failureRateThreshold !== undefined || o.slowCallRateThreshold !== undefined;
+    o.failureThreshold !== undefined ||
+    o.failureRateThreshold !== undefined ||
+    o.slowCallRateThreshold !== undefined;
   const failureThreshold = anyRuleGiven
     ? optionalInteger('failureThreshold', o.failureThreshold, 1)
     : DEFAULTS.failureThreshold;
@@ -94,7 +97,8 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     o.maxConcurrentCalls === undefined || o.maxConcurrentCalls === false
       ? Number.POSITIVE_INFINITY
       : integer('maxConcurrentCalls', o.maxConcurrentCalls, 1);
-  const latencySampling = o.latencySampling === undefined ? DEFAULTS.latencySampling : share(o.latencySampling);
+  const latencySampling =
+    o.latencySampling === undefined ? DEFAULTS.latencySampling : share(o.latencySampling);
 
   return Object.freeze({
     name,
@@ -107,11 +111,17 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     resetTimeout: duration('resetTimeout', o.resetTimeout, DEFAULTS.resetTimeout),
     backoff: resolveBackoff(o.backoff),
     halfOpenMaxCalls:
-      o.halfOpenMaxCalls === undefined ? DEFAULTS.halfOpenMaxCalls : integer('halfOpenMaxCalls', o.halfOpenMaxCalls, 1),
+      o.halfOpenMaxCalls === undefined
+        ? DEFAULTS.halfOpenMaxCalls
+        : integer('halfOpenMaxCalls', o.halfOpenMaxCalls, 1),
     successThreshold:
-      o.successThreshold === undefined ? DEFAULTS.successThreshold : integer('successThreshold', o.successThreshold, 1),
+      o.successThreshold === undefined
+        ? DEFAULTS.successThreshold
+        : integer('successThreshold', o.successThreshold, 1),
     halfOpenTimeout:
-      o.halfOpenTimeout === undefined ? DEFAULTS.halfOpenTimeout : positive('halfOpenTimeout', o.halfOpenTimeout),
+      o.halfOpenTimeout === undefined
+        ? DEFAULTS.halfOpenTimeout
+        : positive('halfOpenTimeout', o.halfOpenTimeout),
     timeout,
     fallback: fn('fallback', o.fallback),
     fallbackOn: fn('fallbackOn', o.fallbackOn),
@@ -202,7 +212,8 @@ function bool(option: string, value: unknown): boolean {
 }
 
 function fn<F>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(expected(option, 'a function', value));
+  if (value !== undefined && typeof value !== 'function')
+    throw new TypeError(expected(option, 'a function', value));
   return value;
 }
 
@@ -217,7 +228,9 @@ function errorClasses(option: string, value: unknown): readonly ErrorClass[] {
 function resolveWindow(value: unknown): ResolvedOptions['window'] {
   if (value === undefined) return Object.freeze({ type: 'count', size: DEFAULTS.windowSize });
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(expected('window', "{ type: 'count', size } or { type: 'time', duration, buckets }", value));
+    throw new TypeError(
+      expected('window', "{ type: 'count', size } or { type: 'time', duration, buckets }", value),
+    );
   }
   const w = value as Record<string, unknown>;
   if (w.type === 'count') {
@@ -229,10 +242,14 @@ function resolveWindow(value: unknown): ResolvedOptions['window'] {
   }
   if (w.type === 'time') {
     nestedKeys('window', w, ['type', 'duration', 'buckets']);
-    const windowDuration = w.duration === undefined ? DEFAULTS.windowDuration : positive('window.duration', w.duration);
-    const buckets = w.buckets === undefined ? DEFAULTS.windowBuckets : integer('window.buckets', w.buckets, 1);
+    const windowDuration =
+      w.duration === undefined ? DEFAULTS.windowDuration : positive('window.duration', w.duration);
+    const buckets =
+      w.buckets === undefined ? DEFAULTS.windowBuckets : integer('window.buckets', w.buckets, 1);
     if (buckets > windowDuration) {
-      throw new RangeError(expected('window.buckets', `at most window.duration (${windowDuration})`, buckets));
+      throw new RangeError(
+        expected('window.buckets', `at most window.duration (${windowDuration})`, buckets),
+      );
     }
     return Object.freeze({ type: 'time', duration: windowDuration, buckets });
   }
@@ -244,15 +261,24 @@ function resolveBackoff(value: unknown): ResolvedOptions['backoff'] {
   if (typeof value === 'function') return value as ResolvedOptions['backoff'];
   const b = (value === true ? {} : value) as Record<string, unknown>;
   if (typeof b !== 'object' || b === null) {
-    throw new TypeError(expected('backoff', '{ multiplier, max, jitter }, a function (attempt) => ms, or a boolean', value));
+    throw new TypeError(
+      expected('backoff', '{ multiplier, max, jitter }, a function (attempt) => ms, or a boolean', value),
+    );
   }
   nestedKeys('backoff', b, ['multiplier', 'max', 'jitter']);
-  const multiplier = b.multiplier === undefined ? DEFAULTS.backoffMultiplier : number('backoff.multiplier', b.multiplier, 'a number >= 1');
+  const multiplier =
+    b.multiplier === undefined
+      ? DEFAULTS.backoffMultiplier
+      : number('backoff.multiplier', b.multiplier, 'a number >= 1');
   if (!(multiplier >= 1 && multiplier < Number.POSITIVE_INFINITY)) {
     throw new RangeError(expected('backoff.multiplier', 'a number >= 1', multiplier));
   }
-  const jitter = b.jitter === undefined ? DEFAULTS.backoffJitter : number('backoff.jitter', b.jitter, 'a number in [0, 1]');
-  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError(expected('backoff.jitter', 'a number in [0, 1]', jitter));
+  const jitter =
+    b.jitter === undefined
+      ? DEFAULTS.backoffJitter
+      : number('backoff.jitter', b.jitter, 'a number in [0, 1]');
+  if (!(jitter >= 0 && jitter <= 1))
+    throw new RangeError(expected('backoff.jitter', 'a number in [0, 1]', jitter));
   const resolved: Required<BackoffOptions> = {
     multiplier,
     max: b.max === undefined ? DEFAULTS.backoffMax : positive('backoff.max', b.max),
@@ -274,8 +300,14 @@ function nestedKeys(option: string, value: object, known: readonly string[]): vo
 function resolveLogger(value: unknown): ResolvedOptions['logger'] {
   if (value === undefined) return undefined;
   const l = value as Record<string, unknown> | null;
-  if (typeof l !== 'object' || l === null || ['info', 'warn', 'error'].some((m) => typeof l[m] !== 'function')) {
-    throw new TypeError(expected('logger', 'an object with info(), warn() and error() (pino-compatible)', value));
+  if (
+    typeof l !== 'object' ||
+    l === null ||
+    ['info', 'warn', 'error'].some((m) => typeof l[m] !== 'function')
+  ) {
+    throw new TypeError(
+      expected('logger', 'an object with info(), warn() and error() (pino-compatible)', value),
+    );
   }
   return value as ResolvedOptions['logger'];
 }
