@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../Command.js';
+import { runDemo } from '../demo.js';
+import { UsageError } from '../UsageError.js';
+
+const help = `Usage: breakwater demo [--speed <factor>]
+
+Starts a flaky HTTP service on 127.0.0.1, sends steady traffic through a circuit breaker while the
+service goes down (500s, then hangs) and recovers, and prints a live timeline: state transitions,
+calls passed, rejected fast, fallbacks served, latency saved. Ends by itself after ~25 s.
+
+Options:
+  --speed <factor>    run the same story <factor> times faster (0.1 to 20; default 1)
+  -h, --help          show this help
+
+Coming later: --dashboard (keeps the live dashboard open) and --instances 3 --redis URL (three
+processes sharing one breaker through Redis).
+`;
+
+/** `breakwater demo`: see {@link runDemo}. */
+export const demo: Command = {
+  name: 'demo',
+  summary: 'Watch a breaker protect calls to a flaky HTTP service (~25 s)',
+  help,
+  async run(args, io) {
+    let values: { speed?: string; dashboard?: boolean; instances?: string; redis?: string };
+    try {
+      ({ values } = parseArgs({
+        args: [...args],
+        options: {
+          speed: { type: 'string' },
+          dashboard: { type: 'boolean' },
+          instances: { type: 'string' },
+          redis: { type: 'string' },
+        },
+      }));
+    } catch (error) {
+      throw new UsageError(`demo: ${(error as Error).message}. See \`breakwater demo --help\`.`);
+    }
+    if (values.dashboard) {
+      throw new UsageError(
+        'demo: `--dashboard` is not available yet: it arrives with the dashboard (breakwater/http).',
+      );
+    }
+    if (values.instances !== undefined || values.redis !== undefined) {
+      throw new UsageError(
+        'demo: `--instances` and `--redis` are not available yet: they arrive with shared state ' +
+          'through Redis (breakwater/redis).',
+      );
+    }
+    return runDemo({ speed: parseSpeed(values.speed) }, io);
+  },
+};
+
+function parseSpeed(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const speed = Number(value);
+  if (value.trim() === '' || !(speed >= 0.1 && speed <= 20)) {
+    throw new UsageError(`demo: expected \`--speed\` to be a number from 0.1 to 20, got \`${value}\`.`);
+  }
+  return speed;
+}
