@@ -409,7 +409,7 @@ export class StateMachine {
   }
 
   /** Applies state decided elsewhere; never reported back to the store. */
-  applyRemote(remote: RemoteState & { readonly reason?: TransitionReason }): void {
+  applyRemote(remote: RemoteState): void {
     if (this.#disposed) return;
     if (remote.reason === 'reset') {
       this.reset(true);
@@ -524,7 +524,7 @@ export class StateMachine {
       events.has('success') ||
       events.has('failure') ||
       events.has('slowCall');
-    if (this.#timer === undefined) this.#arm();
+    this.#arm();
   }
 
   // ---- reporting -------------------------------------------------------------------------------

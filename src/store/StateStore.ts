@@ -26,6 +26,8 @@ export interface RemoteState {
   readonly state: CircuitState;
   /** For `open`: ms until the open period ends, already converted to this instance's clock. */
   readonly retryAfter?: number;
+  /** Why; `'reset'` also clears the local counts and metrics, as a local `reset()` would. */
+  readonly reason?: TransitionReason;
 }
 
 /**

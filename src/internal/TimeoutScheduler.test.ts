@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../clock/FakeClock.js';
+import { Deadline, TimeoutScheduler } from './TimeoutScheduler.js';
+
+class Probe extends Deadline {
+  expiredAt: number | undefined;
+  constructor(private readonly clock: FakeClock) {
+    super();
+  }
+  expire(): void {
+    this.expiredAt = this.clock.now();
+  }
+}
+
+describe('TimeoutScheduler', () => {
+  it('shares one timer between deadlines in the same bucket', () => {
+    const clock = new FakeClock();
+    const scheduler = new TimeoutScheduler(clock);
+    const probes = Array.from({ length: 100 }, () => new Probe(clock));
+    for (const probe of probes) scheduler.schedule(probe, 1000);
+    expect(clock.pendingTimers).toBe(1);
+    clock.advance(1000);
+    expect(probes.every((probe) => probe.expiredAt === 1000)).toBe(true);
+  });
+
+  it('fires no earlier than asked and at most max(10 ms, 1%) later', () => {
+    for (const [start, timeout] of [
+      [3, 50],
+      [7, 2000],
+      [1234, 100_000],
+    ] as const) {
+      const clock = new FakeClock({ now: start });
+      const scheduler = new TimeoutScheduler(clock);
+      const probe = new Probe(clock);
+      scheduler.schedule(probe, timeout);
+      clock.advance(timeout - 1);
+      expect(probe.expiredAt).toBeUndefined();
+      clock.advance(Math.max(10, timeout / 100) + 1);
+      expect(probe.expiredAt).toBeGreaterThanOrEqual(start + timeout);
+      expect(probe.expiredAt).toBeLessThanOrEqual(start + timeout + Math.max(10, timeout / 100));
+    }
+  });
+
+  it('clears the shared timer when the last deadline in its bucket is cancelled', () => {
+    const clock = new FakeClock();
+    const scheduler = new TimeoutScheduler(clock);
+    const [a, b, c] = [new Probe(clock), new Probe(clock), new Probe(clock)];
+    scheduler.schedule(a, 100);
+    scheduler.schedule(b, 100);
+    scheduler.schedule(c, 100);
+    scheduler.cancel(b);
+    scheduler.cancel(a);
+    expect(clock.pendingTimers).toBe(1);
+    scheduler.cancel(c);
+    expect(clock.pendingTimers).toBe(0);
+    expect(scheduler.pending).toBe(0);
+    clock.advance(200);
+    expect([a.expiredAt, b.expiredAt, c.expiredAt]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('a throwing deadline does not stop the others in its bucket', () => {
+    const clock = new FakeClock();
+    const scheduler = new TimeoutScheduler(clock);
+    const bad = new (class extends Deadline {
+      expire(): void {
+        throw new Error('bad');
+      }
+    })();
+    const good = new Probe(clock);
+    scheduler.schedule(bad, 100);
+    scheduler.schedule(good, 100);
+    clock.advance(110);
+    expect(good.expiredAt).toBeDefined();
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CircuitBreaker } from '../CircuitBreaker.js';
+import { FakeClock } from '../clock/FakeClock.js';
+import type { ResolvedOptions } from '../options.js';
+import {
+  type LocalTransition,
+  Outcome,
+  type RemoteState,
+  type StateStore,
+  type StoreBinding,
+} from './StateStore.js';
+
+/** A store that keeps what it is told and lets the test push remote state. */
+function recordingStore(permit = true) {
+  const outcomes: [Outcome, number][] = [];
+  const transitions: LocalTransition[] = [];
+  let apply: ((remote: RemoteState) => void) | undefined;
+  let bound: { name: string; options: ResolvedOptions } | undefined;
+  const binding: StoreBinding = {
+    record: (outcome, generation) => outcomes.push([outcome, generation]),
+    transition: (change) => transitions.push(change),
+    trialPermit: vi.fn(() => permit),
+    release: vi.fn(),
+  };
+  const store: StateStore = {
+    bind(name, options, applyRemote) {
+      bound = { name, options };
+      apply = applyRemote;
+      return binding;
+    },
+    close: async () => {},
+  };
+  return {
+    store,
+    binding,
+    outcomes,
+    transitions,
+    push: (remote: RemoteState) => apply?.(remote),
+    bound: () => bound,
+  };
+}
+
+describe('the StateStore seam', () => {
+  it('binds with the breaker’s name and effective options', () => {
+    const s = recordingStore();
+    new CircuitBreaker({ name: 'payments', store: s.store, failureThreshold: 3 });
+    expect(s.bound()?.name).toBe('payments');
+    expect(s.bound()?.options.failureThreshold).toBe(3);
+  });
+
+  it('receives every outcome of the current generation, coded without allocation, and local transitions', async () => {
+    const clock = new FakeClock();
+    const s = recordingStore();
+    const breaker = new CircuitBreaker({
+      clock,
+      store: s.store,
+      failureThreshold: 2,
+      slowCallRateThreshold: 1,
+      slowCallDuration: 5,
+      minimumCalls: 1,
+    });
+    await breaker.call(async () => 'ok');
+    await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
+    await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
+    expect(s.outcomes).toEqual([
+      [Outcome.Success, 0],
+      [Outcome.Failure, 0],
+      [Outcome.Failure, 0],
+    ]);
+    expect(s.transitions).toEqual([
+      { from: 'closed', to: 'open', reason: 'failure_threshold', generation: 1, openFor: 60_000 },
+    ]);
+  });
+
+  it('asks for a trial permit in half-open and refuses the call without one', async () => {
+    const clock = new FakeClock();
+    const s = recordingStore(false);
+    const breaker = new CircuitBreaker({ clock, store: s.store, failureThreshold: 1, resetTimeout: 10 });
+    await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
+    clock.advance(10);
+    await expect(breaker.call(async () => 'ok')).rejects.toMatchObject({ state: 'half_open', retryAfter: 0 });
+    expect(s.binding.trialPermit).toHaveBeenCalledWith(2);
+  });
+
+  it('applies remote state without reporting it back', async () => {
+    const clock = new FakeClock();
+    const s = recordingStore();
+    const breaker = new CircuitBreaker({ clock, store: s.store });
+    const changes: string[] = [];
+    breaker.on('stateChange', ({ to, reason }) => changes.push(`${to}:${reason}`));
+    s.push({ state: 'open', retryAfter: 5000 });
+    expect(breaker.state).toBe('open');
+    await expect(breaker.call(async () => 1)).rejects.toMatchObject({ retryAfter: 5000 });
+    clock.advance(5000);
+    expect(breaker.state).toBe('half_open');
+    s.push({ state: 'forced_open' });
+    expect(changes).toEqual(['open:remote', 'half_open:reset_timeout', 'forced_open:remote']);
+    expect(s.transitions.map((t) => t.reason)).toEqual(['reset_timeout']);
+  });
+
+  it('a fleet-wide reset clears local metrics too', async () => {
+    const s = recordingStore();
+    const breaker = new CircuitBreaker({ clock: new FakeClock(), store: s.store, failureThreshold: 1 });
+    await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
+    s.push({ state: 'closed', reason: 'reset' });
+    expect(breaker.metrics()).toMatchObject({ state: 'closed', totalCalls: 0 });
+  });
+
+  it('manual control reaches the store (it is fleet-wide)', () => {
+    const s = recordingStore();
+    const breaker = new CircuitBreaker({ clock: new FakeClock(), store: s.store });
+    breaker.open(1234);
+    breaker.forceClose();
+    breaker.reset();
+    expect(s.transitions.map((t) => [t.to, t.reason, t.openFor])).toEqual([
+      ['open', 'manual_open', 1234],
+      ['forced_closed', 'force_close', undefined],
+      ['closed', 'reset', undefined],
+    ]);
+  });
+
+  it('keeps the deadline timer armed while bound, and releases the binding on dispose', async () => {
+    const clock = new FakeClock();
+    const s = recordingStore();
+    const breaker = new CircuitBreaker({ clock, store: s.store, failureThreshold: 1 });
+    await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
+    expect(clock.pendingTimers).toBe(1);
+    breaker.dispose();
+    expect(s.binding.release).toHaveBeenCalledOnce();
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
