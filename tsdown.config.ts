@@ -6,10 +6,11 @@ export default defineConfig({
     'cli/main': 'src/cli/main.ts',
   },
   format: 'esm',
-  platform: 'neutral',
+  platform: 'node',
   target: 'node20',
   dts: true,
   sourcemap: true,
   clean: true,
   unbundle: false,
+  fixedExtension: false,
 });

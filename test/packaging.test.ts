@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+let dir = '';
+
+// Builds and packs a copy of the package, so that this test never races others over dist/.
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'breakwater-pack-'));
+  for (const entry of ['package.json', 'tsconfig.json', 'tsdown.config.ts', 'src', 'README.md']) {
+    if (existsSync(join(root, entry))) cpSync(join(root, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  execFileSync(bin('tsdown'), [], { cwd: dir, stdio: 'pipe' });
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the published package', () => {
+  it('is ESM only, side-effect free, for Node >= 20.19, with types for every subpath', () => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ type: 'module', sideEffects: false, engines: { node: '>=20.19' } });
+    expect(pkg.dependencies ?? {}).toEqual({});
+    for (const [subpath, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {
+      if (subpath === './package.json') continue;
+      expect(typeof target === 'object' && target.types, subpath).toMatch(/\.d\.ts$/);
+      expect(existsSync(join(dir, (target as Record<string, string>).default!)), subpath).toBe(true);
+      expect(existsSync(join(dir, (target as Record<string, string>).types!)), subpath).toBe(true);
+    }
+  });
+
+  it('keeps node: modules out of the core bundle, so it runs in browsers and edge runtimes', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(dir, 'dist', file), 'utf8');
+      expect(code, file).not.toMatch(/(?:from|import\()\s*["']node:/);
+      for (const [, next] of code.matchAll(/from\s*["']\.\/([^"']+)["']/g)) visit(next!);
+    };
+    visit('index.js');
+    expect(seen.size).toBeGreaterThan(0);
+  });
+
+  it('passes publint', () => {
+    const output = execFileSync(bin('publint'), ['--strict'], { cwd: dir, encoding: 'utf8' });
+    expect(output).toContain('All good');
+  });
+
+  it('passes arethetypeswrong for ESM consumers', () => {
+    // attw exits non-zero on any problem outside the ignored CommonJS resolutions.
+    const run = () =>
+      execFileSync(bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--format', 'ascii'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+    expect(run).not.toThrow();
+  });
+
+  it('ships the CLI with a shebang', () => {
+    expect(readFileSync(join(dir, 'dist', 'cli', 'main.js'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(
+      true,
+    );
+  });
+});
