@@ -1,0 +1,228 @@
+import { CircuitBreaker } from '../CircuitBreaker.js';
+import type { Clock } from '../clock/Clock.js';
+import { expected } from '../internal/describe.js';
+import { resolveOptions } from '../internal/resolveOptions.js';
+import type { CircuitBreakerOptions } from '../options.js';
+
+/**
+ * Options of a keyed group ({@link CircuitBreakerRegistry.keyed}): the options every breaker of the
+ * group is created with, plus the group's own limits.
+ */
+export interface KeyedBreakersOptions extends Omit<CircuitBreakerOptions, 'name' | 'initialState'> {
+  /**
+   * Breakers kept at most. Beyond it the least recently used key is evicted, a closed one by
+   * preference (when none of the oldest is closed, the least recently used goes anyway).
+   * @default 1000
+   */
+  maxKeys?: number;
+  /**
+   * Ms after which a key nobody asked for is evicted (swept a little on each `get`, no timer).
+   * Breakers that are open or forced stay until they are closed or half-open. `Infinity` keeps keys
+   * until `maxKeys` pushes them out.
+   * @default 600_000 (10 minutes)
+   */
+  idleTtl?: number;
+  /**
+   * Share this group's state across instances through the breakers' `store` (`breakwater/redis`).
+   * Keyed breakers stay local by default: 100,000 keys must not mean 100,000 shared scripts.
+   * @default false
+   */
+  shared?: boolean;
+}
+
+/** Oldest entries looked at per `get` for idle keys. */
+const SWEEP_SCAN = 4;
+/** Oldest entries looked at for a closed breaker to evict when the group is full. */
+const EVICT_SCAN = 64;
+
+interface Entry {
+  readonly breaker: CircuitBreaker;
+  lastUsed: number;
+}
+
+/**
+ * One breaker per key (endpoint, host, tenant), created on first use and named `<name>:<key>`. Memory
+ * is bounded whatever keys arrive: at most `maxKeys` breakers are kept, and idle ones are evicted.
+ * Evicted breakers are disposed. Create groups with {@link CircuitBreakerRegistry.keyed}, which lists
+ * their breakers in `statuses()` and `health()`.
+ *
+ * Keys are kept in least-recently-used order by {@link KeyedBreakers.get}: call it for every call
+ * rather than holding on to a breaker.
+ *
+ * @example
+ * ```ts
+ * const perTenant = registry.keyed('tenant-db', { failureThreshold: 3, maxKeys: 500 });
+ * await perTenant.get(tenantId).call(() => query(tenantId, sql));
+ * ```
+ */
+export class KeyedBreakers implements Iterable<CircuitBreaker> {
+  /** The group's name; its breakers are named `<name>:<key>`. */
+  readonly name: string;
+  /** See {@link KeyedBreakersOptions.maxKeys}. */
+  readonly maxKeys: number;
+  /** See {@link KeyedBreakersOptions.idleTtl}. */
+  readonly idleTtl: number;
+  /** See {@link KeyedBreakersOptions.shared}. */
+  readonly shared: boolean;
+  /** Whether the group's breakers are `critical` (see `registry.health()`). */
+  readonly critical: boolean;
+  readonly #options: CircuitBreakerOptions;
+  readonly #clock: Clock;
+  readonly #entries = new Map<string, Entry>();
+
+  /**
+   * Prefer {@link CircuitBreakerRegistry.keyed}, which applies the registry's defaults and lists the
+   * group. A group made directly works on its own.
+   * @param name - The group's name, a non-empty string.
+   * @param options - Breaker options for every key, plus `maxKeys`, `idleTtl` and `shared`.
+   * @throws TypeError or RangeError for an invalid option, naming it, what is expected and the value.
+   */
+  constructor(name: string, options: KeyedBreakersOptions = {}) {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(expected('name', 'a non-empty string', name));
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(expected('options', 'an object', options));
+    }
+    const { maxKeys = 1000, idleTtl = 600_000, shared = false, ...breakerOptions } = options;
+    if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1) {
+      const error = expected('maxKeys', 'an integer >= 1', maxKeys);
+      throw typeof maxKeys === 'number' ? new RangeError(error) : new TypeError(error);
+    }
+    if (typeof idleTtl !== 'number' || !(idleTtl > 0)) {
+      const error = expected('idleTtl', 'a duration in ms > 0 (or Infinity)', idleTtl);
+      throw typeof idleTtl === 'number' ? new RangeError(error) : new TypeError(error);
+    }
+    if (typeof shared !== 'boolean') throw new TypeError(expected('shared', 'a boolean', shared));
+    for (const key of ['name', 'initialState'] as const) {
+      if ((breakerOptions as CircuitBreakerOptions)[key] !== undefined) {
+        throw new TypeError(
+          `Unknown option \`${key}\` for a keyed group: each breaker is named and started by the group`,
+        );
+      }
+    }
+    // Validates once, with a name like the ones the group will use, so that `get()` cannot throw.
+    const resolved = resolveOptions({ ...breakerOptions, name: `${name}:key` });
+    this.name = name;
+    this.maxKeys = maxKeys;
+    this.idleTtl = idleTtl;
+    this.shared = shared;
+    this.critical = resolved.critical;
+    this.#clock = resolved.clock;
+    // The seam for shared state: when `shared` is false, a `store` is kept off the group's breakers
+    // (the store option itself joins with `breakwater/redis`).
+    const { store: _store, ...local } = breakerOptions;
+    this.#options = Object.freeze(shared ? breakerOptions : local);
+  }
+
+  /** Breakers currently kept. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The breaker of `key`, created on first use (named `<name>:<key>`) and marked as just used. Evicts a
+   * few idle keys, and one key when the group is full.
+   * @param key - Any string: an origin, a tenant id, an endpoint.
+   * @returns The key's breaker.
+   * @throws TypeError when `key` is not a string.
+   * @example
+   * ```ts
+   * const breaker = hosts.get(new URL(url).origin);
+   * ```
+   */
+  get(key: string): CircuitBreaker {
+    if (typeof key !== 'string') throw new TypeError(expected('key', 'a string', key));
+    const now = this.#clock.now();
+    this.#sweep(now);
+    const entries = this.#entries;
+    let entry = entries.get(key);
+    if (entry !== undefined) {
+      entries.delete(key);
+      entry.lastUsed = now;
+    } else {
+      if (entries.size >= this.maxKeys) this.#evictOne();
+      entry = {
+        breaker: new CircuitBreaker({ ...this.#options, name: `${this.name}:${key}` }),
+        lastUsed: now,
+      };
+    }
+    entries.set(key, entry);
+    return entry.breaker;
+  }
+
+  /**
+   * The breaker of `key` if it is kept, without creating it or marking it used.
+   * @returns The breaker, or `undefined`.
+   */
+  peek(key: string): CircuitBreaker | undefined {
+    return this.#entries.get(key)?.breaker;
+  }
+
+  /** Whether a breaker is kept for `key`. */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  /**
+   * Disposes and forgets the breaker of `key`.
+   * @returns Whether there was one.
+   */
+  delete(key: string): boolean {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return false;
+    this.#entries.delete(key);
+    entry.breaker.dispose();
+    return true;
+  }
+
+  /** Disposes and forgets every breaker of the group. */
+  clear(): void {
+    const breakers = [...this];
+    this.#entries.clear();
+    for (const breaker of breakers) breaker.dispose();
+  }
+
+  /** The keys kept, least recently used first. */
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
+  /** The breakers kept, least recently used first. */
+  *[Symbol.iterator](): Iterator<CircuitBreaker> {
+    for (const entry of this.#entries.values()) yield entry.breaker;
+  }
+
+  /** Evicts idle keys among the oldest few. Map order is use order, so the idle ones come first. */
+  #sweep(now: number): void {
+    if (this.idleTtl === Number.POSITIVE_INFINITY) return;
+    const cutoff = now - this.idleTtl;
+    let scanned = 0;
+    for (const [key, entry] of this.#entries) {
+      if (entry.lastUsed > cutoff || ++scanned > SWEEP_SCAN) return;
+      const state = entry.breaker.state;
+      // An open or forced breaker still protects (or carries an operator's decision): keep it.
+      if (state === 'closed' || state === 'half_open') this.#evict(key, entry);
+    }
+  }
+
+  /** Evicts the least recently used closed breaker among the oldest few, else the oldest. */
+  #evictOne(): void {
+    let oldest: [string, Entry] | undefined;
+    let scanned = 0;
+    for (const item of this.#entries) {
+      oldest ??= item;
+      if (item[1].breaker.state === 'closed') {
+        this.#evict(item[0], item[1]);
+        return;
+      }
+      if (++scanned >= EVICT_SCAN) break;
+    }
+    if (oldest !== undefined) this.#evict(oldest[0], oldest[1]);
+  }
+
+  #evict(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    entry.breaker.dispose();
+  }
+}
