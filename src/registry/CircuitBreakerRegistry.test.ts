@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import { FakeClock } from '../clock/FakeClock.js';
-import type { Logger } from '../options.js';
+import type { CircuitBreakerOptions, Logger } from '../options.js';
 import { CircuitBreakerRegistry } from './CircuitBreakerRegistry.js';
 
 const fail = (): Promise<never> => Promise.reject(new Error('down'));
@@ -97,7 +97,9 @@ describe('CircuitBreakerRegistry', () => {
       const off = registry.register('off', { failureThreshold: false });
       expect(off.options.failureThreshold).toBe(false);
       expect(off.options.failureRateThreshold).toBe(0.5);
-      const kept = registry.register('kept', { failureThreshold: undefined });
+      const kept = registry.register('kept', {
+        failureThreshold: undefined,
+      } as unknown as CircuitBreakerOptions);
       expect(kept.options.failureThreshold).toBe(3);
     });
 
