@@ -1,4 +1,5 @@
 import type { CircuitState } from './CircuitState.js';
+import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
 import { Call, fallbackApplies, isThenable } from './internal/Call.js';
 import { contextWith, FAST_CONTEXT } from './internal/context.js';
@@ -55,6 +56,23 @@ export class CircuitBreaker {
     }
     const store = resolved.store;
     if (store !== undefined) core.bind(store.bind(core.name, resolved, (remote) => core.applyRemote(remote)));
+  }
+
+  /**
+   * A breaker configured from environment variables (see {@link optionsFromEnv} for the names and
+   * value forms): `CB_PAYMENT_API_FAILURE_THRESHOLD=3` for `fromEnv('payment-api')`.
+   * @param name - The breaker's name; the default prefix is `CB_<NAME_IN_UPPER_SNAKE>_`.
+   * @param options - `prefix` (with or without its trailing `_`) and `env` (default `process.env`).
+   * @returns A new breaker; options not set in the environment take their defaults.
+   * @throws TypeError or RangeError naming the variable, its value and what is expected.
+   * @example
+   * ```ts
+   * // CB_EMAIL_SERVICE_FAILURE_THRESHOLD=3 CB_EMAIL_SERVICE_RESET_TIMEOUT=30s
+   * const email = CircuitBreaker.fromEnv('email-service');
+   * ```
+   */
+  static fromEnv(name: string, options?: FromEnvOptions): CircuitBreaker {
+    return new CircuitBreaker(breakerOptionsFromEnv(name, options));
   }
 
   /** The breaker's name. */
@@ -231,7 +249,7 @@ export class CircuitBreaker {
     const timeout = permitTimeout(options);
     const generation = core.admit();
     if (generation < 0) {
-      core.refuse(generation);
+      core.countRefused(generation);
       return undefined;
     }
     return new Permit(core, generation, timeout);

@@ -1,0 +1,328 @@
+import { editDistance } from '../internal/closestName.js';
+import { describe, expected } from '../internal/describe.js';
+import type { BackoffOptions, CircuitBreakerOptions } from '../options.js';
+import { type EnvValue, parseValue, type ValueKind } from './envValues.js';
+
+/** Environment variables: `process.env` or any map of names to string values. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Options of `CircuitBreaker.fromEnv`. */
+export interface FromEnvOptions {
+  /** The variables' prefix, with or without its trailing `_`. @default `CB_<NAME_IN_UPPER_SNAKE>_` */
+  prefix?: string;
+  /** Where to read the variables. @default process.env (none outside Node) */
+  env?: Environment;
+}
+
+type Target =
+  | 'failureThreshold'
+  | 'failureRateThreshold'
+  | 'slowCallRateThreshold'
+  | 'slowCallDuration'
+  | 'minimumCalls'
+  | 'resetTimeout'
+  | 'backoff'
+  | 'halfOpenMaxCalls'
+  | 'successThreshold'
+  | 'halfOpenTimeout'
+  | 'timeout'
+  | 'maxConcurrentCalls'
+  | 'latencySampling'
+  | 'critical'
+  | 'window.type'
+  | 'window.size'
+  | 'window.duration'
+  | 'window.buckets'
+  | 'backoff.multiplier'
+  | 'backoff.max'
+  | 'backoff.jitter';
+
+interface Spec {
+  readonly target: Target;
+  readonly kind: ValueKind;
+  /** For a legacy alias: the canonical variable it stands for. */
+  readonly aliasOf?: string;
+}
+
+const INT: ValueKind = { type: 'integer', off: false };
+const INT_OR_OFF: ValueKind = { type: 'integer', off: true };
+const RATE_OR_OFF: ValueKind = { type: 'rate', off: true };
+const DURATION: ValueKind = { type: 'duration', min: 0, off: false };
+const POSITIVE_DURATION: ValueKind = { type: 'duration', min: 'positive', off: false };
+
+/** Every variable name after the prefix. A Map, so that no name can reach `Object.prototype`. */
+const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
+  ['FAILURE_THRESHOLD', { target: 'failureThreshold', kind: INT_OR_OFF }],
+  ['FAILURE_RATE_THRESHOLD', { target: 'failureRateThreshold', kind: RATE_OR_OFF }],
+  ['SLOW_CALL_RATE_THRESHOLD', { target: 'slowCallRateThreshold', kind: RATE_OR_OFF }],
+  ['SLOW_CALL_DURATION', { target: 'slowCallDuration', kind: DURATION }],
+  ['MINIMUM_CALLS', { target: 'minimumCalls', kind: INT }],
+  ['RESET_TIMEOUT', { target: 'resetTimeout', kind: DURATION }],
+  ['BACKOFF', { target: 'backoff', kind: { type: 'boolean', off: true } }],
+  ['HALF_OPEN_MAX_CALLS', { target: 'halfOpenMaxCalls', kind: INT }],
+  ['SUCCESS_THRESHOLD', { target: 'successThreshold', kind: INT }],
+  ['HALF_OPEN_TIMEOUT', { target: 'halfOpenTimeout', kind: POSITIVE_DURATION }],
+  ['TIMEOUT', { target: 'timeout', kind: { type: 'duration', min: 'positive', off: true } }],
+  ['MAX_CONCURRENT_CALLS', { target: 'maxConcurrentCalls', kind: INT_OR_OFF }],
+  ['LATENCY_SAMPLING', { target: 'latencySampling', kind: { type: 'share' } }],
+  ['CRITICAL', { target: 'critical', kind: { type: 'boolean', off: false } }],
+  ['WINDOW_TYPE', { target: 'window.type', kind: { type: 'windowType' } }],
+  ['WINDOW_SIZE', { target: 'window.size', kind: INT }],
+  ['WINDOW_DURATION', { target: 'window.duration', kind: POSITIVE_DURATION }],
+  ['WINDOW_BUCKETS', { target: 'window.buckets', kind: INT }],
+  ['BACKOFF_MULTIPLIER', { target: 'backoff.multiplier', kind: { type: 'multiplier' } }],
+  ['BACKOFF_MAX', { target: 'backoff.max', kind: POSITIVE_DURATION }],
+  ['BACKOFF_JITTER', { target: 'backoff.jitter', kind: { type: 'share' } }],
+  // The names existing deployments use.
+  [
+    'RECOVERY_TIMEOUT_SECONDS',
+    { target: 'resetTimeout', kind: { type: 'seconds', off: false }, aliasOf: 'RESET_TIMEOUT' },
+  ],
+  ['MINIMUM_REQUEST_THRESHOLD', { target: 'minimumCalls', kind: INT, aliasOf: 'MINIMUM_CALLS' }],
+  [
+    'REQUEST_TIMEOUT_SECONDS',
+    { target: 'timeout', kind: { type: 'seconds', off: true }, aliasOf: 'TIMEOUT' },
+  ],
+  ['EXPONENTIAL_BACKOFF', { target: 'backoff', kind: { type: 'boolean', off: true }, aliasOf: 'BACKOFF' }],
+  [
+    'MAX_BACKOFF_SECONDS',
+    { target: 'backoff.max', kind: { type: 'seconds', off: false }, aliasOf: 'BACKOFF_MAX' },
+  ],
+  [
+    'SLOW_CALL_THRESHOLD_MS',
+    { target: 'slowCallDuration', kind: { type: 'ms' }, aliasOf: 'SLOW_CALL_DURATION' },
+  ],
+]);
+
+/** Word lists of the known names, for the near-miss rule. */
+const WORD_COUNTS: ReadonlyMap<string, number> = new Map(
+  [...NAMES.keys()].map((n) => [n, n.split('_').length]),
+);
+
+interface Found {
+  readonly variable: string;
+  readonly raw: string;
+  readonly value: EnvValue;
+}
+
+/**
+ * Reads breaker options from environment variables named `<prefix><OPTION_IN_UPPER_SNAKE>`:
+ * `CB_PAYMENTS_FAILURE_THRESHOLD=3`, `CB_PAYMENTS_RESET_TIMEOUT=30s`, `CB_PAYMENTS_TIMEOUT=off`, the
+ * nested `WINDOW_TYPE` / `WINDOW_SIZE` / `WINDOW_DURATION` / `WINDOW_BUCKETS` and `BACKOFF_MULTIPLIER` /
+ * `BACKOFF_MAX` / `BACKOFF_JITTER`, and the legacy names `RECOVERY_TIMEOUT_SECONDS`,
+ * `MINIMUM_REQUEST_THRESHOLD`, `REQUEST_TIMEOUT_SECONDS`, `EXPONENTIAL_BACKOFF`, `MAX_BACKOFF_SECONDS`
+ * and `SLOW_CALL_THRESHOLD_MS`.
+ *
+ * Values: durations as `30s`, `500ms`, `2m`, `1h` or milliseconds (`*_SECONDS` and `*_MS` names take
+ * plain numbers in that unit); booleans `true/false/1/0/yes/no`; `off` switches a rule off
+ * (`FAILURE_THRESHOLD`, `FAILURE_RATE_THRESHOLD`, `SLOW_CALL_RATE_THRESHOLD`, `TIMEOUT`,
+ * `MAX_CONCURRENT_CALLS`, `BACKOFF`). Empty values count as unset. Unknown names under the prefix are
+ * ignored (they may belong to a breaker whose name extends this one: `CB_API_REST_TIMEOUT` under
+ * `CB_API_`), except near misses of a known name, which are errors. Only known options are ever set.
+ *
+ * @param prefix - Such as `CB_PAYMENTS_` (the trailing `_` may be left out).
+ * @param env - The variables. @default process.env (none outside Node)
+ * @returns The options found: only those set, ready to spread under or over your own.
+ * @throws TypeError or RangeError naming the variable, its value and what is expected: for a bad
+ * value, an alias set together with its canonical name, `EXPONENTIAL_BACKOFF=false` together with a
+ * backoff setting, window settings of both kinds, or a near miss such as `CB_PAYMENTS_FAILURE_TRESHOLD`.
+ * @example
+ * ```ts
+ * // CB_PAYMENTS_FAILURE_THRESHOLD=3 CB_PAYMENTS_RECOVERY_TIMEOUT_SECONDS=30
+ * const breaker = new CircuitBreaker({ name: 'payments', ...optionsFromEnv('CB_PAYMENTS') });
+ * ```
+ */
+export function optionsFromEnv(prefix: string, env: Environment = processEnv()): CircuitBreakerOptions {
+  if (typeof prefix !== 'string' || prefix.replace(/_+$/, '').length === 0) {
+    throw new TypeError(expected('prefix', 'a non-empty string such as "CB_PAYMENTS_"', prefix));
+  }
+  if (typeof env !== 'object' || env === null) {
+    throw new TypeError(expected('env', 'an object of environment variables', env));
+  }
+  const head = prefix.endsWith('_') ? prefix : `${prefix}_`;
+  const found = new Map<string, Found>();
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith(head)) continue;
+    const raw: unknown = env[variable];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string') throw new TypeError(expected(variable, 'a string', raw));
+    if (raw.trim() === '') continue;
+    const rest = variable.slice(head.length);
+    const spec = NAMES.get(rest);
+    if (spec === undefined) {
+      checkNearMiss(head, rest, variable, raw);
+      continue;
+    }
+    found.set(rest, { variable, raw, value: parseValue(variable, raw, spec.kind) });
+  }
+  for (const [name, spec] of NAMES) {
+    const canonical = spec.aliasOf === undefined ? undefined : found.get(spec.aliasOf);
+    const alias = found.get(name);
+    if (canonical !== undefined && alias !== undefined) {
+      throw new TypeError(
+        `Both \`${canonical.variable}\` (${show(canonical.raw)}) and its legacy alias \`${alias.variable}\` ` +
+          `(${show(alias.raw)}) are set; expected only one of them`,
+      );
+    }
+  }
+  return build(found);
+}
+
+/**
+ * @internal The options of `CircuitBreaker.fromEnv(name, { prefix, env })`: the environment's, named.
+ */
+export function breakerOptionsFromEnv(name: string, options: FromEnvOptions = {}): CircuitBreakerOptions {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(expected('name', 'a non-empty string', name));
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(expected('options', 'an object { prefix?, env? }', options));
+  }
+  const prefix = options.prefix ?? envPrefix(name);
+  return { ...optionsFromEnv(prefix, options.env ?? processEnv()), name };
+}
+
+/**
+ * @internal The default prefix of a breaker's variables: `CB_<NAME_IN_UPPER_SNAKE>_`
+ * (`payment-api` → `CB_PAYMENT_API_`, `emailService` → `CB_EMAIL_SERVICE_`).
+ */
+export function envPrefix(name: string): string {
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+  return `CB_${snake}_`;
+}
+
+/** `process.env` where there is one, read without importing `node:` modules. */
+function processEnv(): Environment {
+  const process = (globalThis as { process?: { env?: Environment } }).process;
+  return process?.env ?? {};
+}
+
+/**
+ * A near miss: as many `_`-words as a known name, within edit distance 2 of it, and no word-suffix that
+ * is itself a known name (such a remainder belongs to a breaker whose name extends the prefix).
+ */
+function checkNearMiss(head: string, rest: string, variable: string, raw: string): void {
+  const words = rest.split('_');
+  for (let i = 1; i < words.length; i++) {
+    if (NAMES.has(words.slice(i).join('_'))) return;
+  }
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const [known, count] of WORD_COUNTS) {
+    if (count !== words.length) continue;
+    const distance = editDistance(rest, known, bestDistance - 1);
+    if (distance < bestDistance) {
+      best = known;
+      bestDistance = distance;
+    }
+  }
+  if (best !== undefined) {
+    throw new TypeError(
+      `Unknown variable \`${variable}\` (set to ${show(raw)}); expected a known name: did you mean \`${head}${best}\`?`,
+    );
+  }
+}
+
+function show(raw: string): string {
+  return `\`${describe(raw)}\``;
+}
+
+function build(found: ReadonlyMap<string, Found>): CircuitBreakerOptions {
+  const options: CircuitBreakerOptions = {};
+  const get = (target: Target): Found | undefined => {
+    for (const [name, spec] of NAMES) if (spec.target === target && found.has(name)) return found.get(name);
+    return undefined;
+  };
+  const num = (target: Target): number | undefined => get(target)?.value as number | undefined;
+  const numOrOff = (target: Target): number | false | undefined =>
+    get(target)?.value as number | false | undefined;
+
+  const failureThreshold = numOrOff('failureThreshold');
+  if (failureThreshold !== undefined) options.failureThreshold = failureThreshold;
+  const failureRateThreshold = numOrOff('failureRateThreshold');
+  if (failureRateThreshold !== undefined) options.failureRateThreshold = failureRateThreshold;
+  const slowCallRateThreshold = numOrOff('slowCallRateThreshold');
+  if (slowCallRateThreshold !== undefined) options.slowCallRateThreshold = slowCallRateThreshold;
+  const slowCallDuration = num('slowCallDuration');
+  if (slowCallDuration !== undefined) options.slowCallDuration = slowCallDuration;
+  const minimumCalls = num('minimumCalls');
+  if (minimumCalls !== undefined) options.minimumCalls = minimumCalls;
+  const resetTimeout = num('resetTimeout');
+  if (resetTimeout !== undefined) options.resetTimeout = resetTimeout;
+  const halfOpenMaxCalls = num('halfOpenMaxCalls');
+  if (halfOpenMaxCalls !== undefined) options.halfOpenMaxCalls = halfOpenMaxCalls;
+  const successThreshold = num('successThreshold');
+  if (successThreshold !== undefined) options.successThreshold = successThreshold;
+  const halfOpenTimeout = num('halfOpenTimeout');
+  if (halfOpenTimeout !== undefined) options.halfOpenTimeout = halfOpenTimeout;
+  const timeout = numOrOff('timeout');
+  if (timeout !== undefined) options.timeout = timeout;
+  const maxConcurrentCalls = numOrOff('maxConcurrentCalls');
+  if (maxConcurrentCalls !== undefined) options.maxConcurrentCalls = maxConcurrentCalls;
+  const latencySampling = num('latencySampling');
+  if (latencySampling !== undefined) options.latencySampling = latencySampling;
+  const critical = get('critical');
+  if (critical !== undefined) options.critical = critical.value as boolean;
+
+  const window = buildWindow(get);
+  if (window !== undefined) options.window = window;
+  const backoff = buildBackoff(get);
+  if (backoff !== undefined) options.backoff = backoff;
+  return options;
+}
+
+type Lookup = (target: Target) => Found | undefined;
+
+function buildWindow(get: Lookup): CircuitBreakerOptions['window'] {
+  const type = get('window.type');
+  const size = get('window.size');
+  const duration = get('window.duration');
+  const buckets = get('window.buckets');
+  const timed = duration ?? buckets;
+  if (size !== undefined && timed !== undefined) {
+    throw new TypeError(
+      `\`${size.variable}\` (a count window) and \`${timed.variable}\` (a time window) are both set; ` +
+        'expected the settings of one window type',
+    );
+  }
+  const kind = type?.value ?? (size !== undefined ? 'count' : timed !== undefined ? 'time' : undefined);
+  if (kind === undefined) return undefined;
+  const other = kind === 'count' ? timed : size;
+  if (type !== undefined && other !== undefined) {
+    throw new TypeError(
+      `\`${other.variable}\` does not apply to a ${kind} window (\`${type.variable}\` is ${show(type.raw)}); ` +
+        `expected ${kind === 'count' ? 'WINDOW_SIZE' : 'WINDOW_DURATION or WINDOW_BUCKETS'}`,
+    );
+  }
+  if (kind === 'count')
+    return size === undefined ? { type: 'count' } : { type: 'count', size: size.value as number };
+  const window: { type: 'time'; duration?: number; buckets?: number } = { type: 'time' };
+  if (duration !== undefined) window.duration = duration.value as number;
+  if (buckets !== undefined) window.buckets = buckets.value as number;
+  return window;
+}
+
+function buildBackoff(get: Lookup): CircuitBreakerOptions['backoff'] {
+  const flag = get('backoff');
+  const multiplier = get('backoff.multiplier');
+  const max = get('backoff.max');
+  const jitter = get('backoff.jitter');
+  const setting = multiplier ?? max ?? jitter;
+  if (setting === undefined) return flag === undefined ? undefined : (flag.value as boolean);
+  if (flag !== undefined && flag.value === false) {
+    throw new TypeError(
+      `\`${flag.variable}\` is ${show(flag.raw)} but \`${setting.variable}\` is set; ` +
+        `expected \`${flag.variable}\` to be true or unset when configuring the backoff`,
+    );
+  }
+  const backoff: BackoffOptions = {};
+  if (multiplier !== undefined) backoff.multiplier = multiplier.value as number;
+  if (max !== undefined) backoff.max = max.value as number;
+  if (jitter !== undefined) backoff.jitter = jitter.value as number;
+  return backoff;
+}
