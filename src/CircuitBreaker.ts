@@ -249,7 +249,7 @@ export class CircuitBreaker {
     const timeout = permitTimeout(options);
     const generation = core.admit();
     if (generation < 0) {
-      core.countRefused(generation);
+      core.refuse(generation);
       return undefined;
     }
     return new Permit(core, generation, timeout);
