@@ -160,9 +160,7 @@ export class StateMachine {
 
   /** Counts a refusal and builds the error for it (without a stack on the open paths). */
   refuse(code: number): CircuitBreakerError {
-    this.stats.rejected++;
-    if (this.events.has('rejected'))
-      this.events.emit('rejected', { name: this.name, reason: REASONS[-code - 1]! });
+    this.countRefused(code);
     switch (code) {
       case REFUSED_OPEN:
         return CircuitBreakerOpenError.fast(
@@ -189,6 +187,13 @@ export class StateMachine {
           this.name,
         );
     }
+  }
+
+  /** Counts a refusal without building its error (`tryAcquire()` returns `undefined`: no Error). */
+  countRefused(code: number): void {
+    this.stats.rejected++;
+    if (this.events.has('rejected'))
+      this.events.emit('rejected', { name: this.name, reason: REASONS[-code - 1]! });
   }
 
   /** Start time of a call if it is to be timed, else `NaN`. */
