@@ -249,7 +249,7 @@ export class CircuitBreaker {
     const timeout = permitTimeout(options);
     const generation = core.admit();
     if (generation < 0) {
-      core.refuse(generation);
+      core.countRefused(generation);
       return undefined;
     }
     return new Permit(core, generation, timeout);
