@@ -68,7 +68,12 @@ export class Call<T> extends Deadline implements CallContext {
     return new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
-      if (this.#timeout !== false) schedulerFor(this.#core.clock).schedule(this, this.#timeout);
+      if (this.#timeout !== false) {
+        const start = this.#start;
+        const scheduler = schedulerFor(this.#core.clock);
+        if (Number.isNaN(start)) scheduler.schedule(this, this.#timeout);
+        else scheduler.schedule(this, this.#timeout, start);
+      }
       this.#callerSignal?.addEventListener('abort', this);
       let result: T | PromiseLike<T>;
       try {
