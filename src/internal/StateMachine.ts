@@ -71,9 +71,10 @@ export class StateMachine {
   #trialDeadline = Number.POSITIVE_INFINITY;
   #timer: unknown = undefined;
   #disposed = false;
-  #handlers: Handlers;
+  #handlers: Handlers | undefined = undefined;
   #binding: StoreBinding | undefined;
-  readonly #messages: Readonly<Record<'open' | 'half_open' | 'forced_open', string>>;
+  /** Refusal messages, built on the first refusal (most breakers never refuse; ~240 bytes each). */
+  #messages: Readonly<Record<'open' | 'half_open' | 'forced_open', string>> | undefined = undefined;
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -93,12 +94,6 @@ export class StateMachine {
     this.#sampleCountdown = this.#sampleEvery;
     this.#limit = options.maxConcurrentCalls;
     this.#since = this.clock.now();
-    this.#handlers = this.#createHandlers(0);
-    this.#messages = {
-      open: openMessage(this.name, 'open'),
-      half_open: openMessage(this.name, 'half_open'),
-      forced_open: openMessage(this.name, 'forced_open'),
-    };
   }
 
   /** Connects a store; from now on outcomes and transitions reach it. */
@@ -161,22 +156,27 @@ export class StateMachine {
   /** Counts a refusal and builds the error for it (without a stack on the open paths). */
   refuse(code: number): CircuitBreakerError {
     this.countRefused(code);
+    const messages = (this.#messages ??= {
+      open: openMessage(this.name, 'open'),
+      half_open: openMessage(this.name, 'half_open'),
+      forced_open: openMessage(this.name, 'forced_open'),
+    });
     switch (code) {
       case REFUSED_OPEN:
         return CircuitBreakerOpenError.fast(
           this.name,
           'open',
           Math.max(0, this.#openUntil - this.#lastNow),
-          this.#messages.open,
+          messages.open,
         );
       case REFUSED_HALF_OPEN:
-        return CircuitBreakerOpenError.fast(this.name, 'half_open', 0, this.#messages.half_open);
+        return CircuitBreakerOpenError.fast(this.name, 'half_open', 0, messages.half_open);
       case REFUSED_FORCED:
         return CircuitBreakerOpenError.fast(
           this.name,
           'forced_open',
           Number.POSITIVE_INFINITY,
-          this.#messages.forced_open,
+          messages.forced_open,
         );
       case REFUSED_BULKHEAD:
         return new BulkheadFullError(this.name, this.#limit);
@@ -209,7 +209,7 @@ export class StateMachine {
   /** The outcome handlers of the current generation (fast path). */
   handlers(): Handlers {
     const handlers = this.#handlers;
-    return handlers.generation === this.generation
+    return handlers !== undefined && handlers.generation === this.generation
       ? handlers
       : (this.#handlers = this.#createHandlers(this.generation));
   }
