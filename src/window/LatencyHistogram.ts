@@ -14,11 +14,12 @@ const BUCKETS = LINEAR + (31 - 4 + 1) * PER_OCTAVE;
 const MAX_US = 2 ** 31 - 1;
 
 /**
- * @internal A fixed-size log-linear latency histogram (960 bytes, allocated on first use): memory
- * does not grow with traffic, recording is O(1), and no sample list is ever sorted.
+ * @internal A fixed-size log-linear latency histogram (allocated on first use): memory does not grow
+ * with traffic, recording is O(1), and no sample list is ever sorted. Counts start 16-bit (480 bytes)
+ * and widen to 32-bit (960 bytes) the first time a bucket would pass 65,535.
  */
 export class LatencyHistogram {
-  #buckets: Uint32Array | undefined;
+  #buckets: Uint16Array | Uint32Array | undefined;
   #count = 0;
   #sum = 0;
   #max = 0;
@@ -26,8 +27,11 @@ export class LatencyHistogram {
   /** Records one duration in ms. */
   record(ms: number): void {
     if (!(ms >= 0)) ms = 0;
-    const buckets = (this.#buckets ??= new Uint32Array(BUCKETS));
-    buckets[bucketOf(Math.min(MAX_US, Math.round(ms * 1000)))]!++;
+    let buckets = (this.#buckets ??= new Uint16Array(BUCKETS));
+    const bucket = bucketOf(Math.min(MAX_US, Math.round(ms * 1000)));
+    if (buckets[bucket] === 0xffff && buckets instanceof Uint16Array)
+      buckets = this.#buckets = Uint32Array.from(buckets);
+    buckets[bucket]!++;
     this.#count++;
     this.#sum += ms;
     if (ms > this.#max) this.#max = ms;
