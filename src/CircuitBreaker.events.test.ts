@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deferred, recordingLogger } from '../test/support/flush.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
+import type { Clock } from './clock/Clock.js';
 import { FakeClock } from './clock/FakeClock.js';
 
 const ok = () => Promise.resolve('ok');
@@ -173,6 +174,23 @@ describe('the deadline timer', () => {
     clock.advance(500);
     expect(events).toEqual(['open@0', 'half_open@1000', 'open@1500']);
     void hung;
+  });
+
+  it('a deadline timer that fires early is set again, so halfOpen still comes on time', async () => {
+    // Node runs timers on the event loop's cached clock, which can lag performance.now(): a timer
+    // may fire a little before the breaker's own clock reaches the deadline.
+    const fake = new FakeClock();
+    const early: Clock = {
+      now: () => fake.now(),
+      setTimeout: (callback, ms) => fake.setTimeout(callback, Math.max(0, ms - 0.5)),
+      clearTimeout: (handle) => fake.clearTimeout(handle),
+    };
+    const breaker = new CircuitBreaker({ clock: early, failureThreshold: 1, resetTimeout: 1000 });
+    const halfOpenAt: number[] = [];
+    breaker.on('halfOpen', () => halfOpenAt.push(fake.now()));
+    await breaker.call(boom).catch(() => {});
+    fake.advance(1000);
+    expect(halfOpenAt).toEqual([1000]);
   });
 
   it('keeps no timer while nothing listens, and none while idle', async () => {

@@ -508,13 +508,20 @@ export class StateMachine {
     const at =
       this.state === 'open' ? this.#openUntil : this.state === 'half_open' ? this.#trialDeadline : Number.NaN;
     if (!(at < Number.POSITIVE_INFINITY)) return;
-    this.#timer = setUnrefTimeout(this.clock, () => this.#onDeadline(), Math.max(0, at - this.clock.now()));
+    this.#timer = setUnrefTimeout(
+      this.clock,
+      () => this.#onDeadline(),
+      Math.max(0, Math.ceil(at - this.clock.now())),
+    );
   }
 
   #onDeadline(): void {
     this.#timer = undefined;
     try {
       this.refresh();
+      // Timers run on the event loop's clock, which can lag `clock.now()` by a fraction of a ms: a
+      // timer that fired early finds nothing due and must be set again.
+      if (this.#timer === undefined) this.#arm();
     } catch (error) {
       this.reportError(error, 'a deadline transition failed');
     }
