@@ -1,0 +1,98 @@
+import { CircuitBreaker } from './CircuitBreaker.js';
+import { expected } from './internal/describe.js';
+import { mergeOptions } from './internal/mergeOptions.js';
+import { resolveOptions } from './internal/resolveOptions.js';
+import type { CircuitBreakerOptions } from './options.js';
+import { CircuitBreakerRegistry } from './registry/CircuitBreakerRegistry.js';
+import { defaultRegistry } from './registry/defaultRegistry.js';
+
+/** Options of {@link protect}: the breaker's options, used when `@protect` creates it, and the registry. */
+export interface ProtectOptions extends Omit<CircuitBreakerOptions, 'name' | 'initialState'> {
+  /** Where the breaker is looked up, or created. @default defaultRegistry */
+  registry?: CircuitBreakerRegistry;
+}
+
+/** A method returning a promise, as `@protect` accepts it. */
+export type AsyncMethod<This, A extends unknown[], T> = (this: This, ...args: A) => Promise<T>;
+
+/**
+ * A standard (TC39, TypeScript 5+) method decorator: every call of the method goes through a breaker.
+ * Given a name, the breaker is taken from the registry on each call, and created there from `options`
+ * (over the registry's defaults) if it does not exist yet; so it may also be registered later, e.g.
+ * from the environment at startup. Only methods returning a promise can be decorated (a sync method's
+ * result would silently become a promise): a type error says so.
+ *
+ * @param nameOrBreaker - A breaker's name in the registry, or a breaker.
+ * @param options - Breaker options, applied when `@protect` creates the breaker, and `registry`
+ * (default {@link defaultRegistry}). Not allowed with a breaker.
+ * @returns The method decorator.
+ * @throws TypeError or RangeError for invalid arguments or options, when the class is defined.
+ * @example
+ * ```ts
+ * class PaymentClient {
+ *   @protect('payment-api', { failureThreshold: 3, timeout: 5_000 })
+ *   async charge(order: Order): Promise<Receipt> {
+ *     return this.http.post('/charges', order);
+ *   }
+ * }
+ * ```
+ */
+export function protect(
+  nameOrBreaker: string | CircuitBreaker,
+  options?: ProtectOptions,
+): <This, A extends unknown[], T>(
+  method: AsyncMethod<This, A, T>,
+  context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
+) => AsyncMethod<This, A, T> {
+  const resolve = breakerSource(nameOrBreaker, options);
+  return <This, A extends unknown[], T>(
+    method: AsyncMethod<This, A, T>,
+    context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
+  ): AsyncMethod<This, A, T> => {
+    if (typeof context !== 'object' || context === null || context.kind !== 'method') {
+      throw new TypeError(
+        expected(
+          '@protect target',
+          'a class method (standard decorators)',
+          (context as { kind?: unknown })?.kind,
+        ),
+      );
+    }
+    if (typeof method !== 'function') throw new TypeError(expected('@protect target', 'a method', method));
+    return function (this: This, ...args: A): Promise<T> {
+      let breaker: CircuitBreaker;
+      try {
+        breaker = resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return breaker.call(() => method.apply(this, args));
+    };
+  };
+}
+
+function breakerSource(nameOrBreaker: unknown, options: ProtectOptions | undefined): () => CircuitBreaker {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(expected('options', 'an object', options));
+  }
+  if (nameOrBreaker instanceof CircuitBreaker) {
+    if (options !== undefined && Object.keys(options).length > 0) {
+      throw new TypeError(
+        '@protect(breaker, options): options apply only when @protect creates the breaker by name; ' +
+          'configure the breaker itself instead',
+      );
+    }
+    return () => nameOrBreaker;
+  }
+  if (typeof nameOrBreaker !== 'string' || nameOrBreaker.length === 0) {
+    throw new TypeError(expected('nameOrBreaker', 'a non-empty string or a CircuitBreaker', nameOrBreaker));
+  }
+  const name = nameOrBreaker;
+  const { registry = defaultRegistry, ...own } = options ?? {};
+  if (!(registry instanceof CircuitBreakerRegistry)) {
+    throw new TypeError(expected('options.registry', 'a CircuitBreakerRegistry', registry));
+  }
+  // Invalid options fail when the class is defined, not on the first call.
+  resolveOptions(mergeOptions(registry.defaults, own, name));
+  return () => registry.getOrCreate(name, own);
+}
