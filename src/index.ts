@@ -5,6 +5,10 @@ export type { Clock } from './clock/Clock.js';
 export { systemClock } from './clock/Clock.js';
 export type { FakeClockOptions, FakeTimerHandle } from './clock/FakeClock.js';
 export { FakeClock } from './clock/FakeClock.js';
+export type { Environment, FromEnvOptions } from './config/env.js';
+export { optionsFromEnv } from './config/env.js';
+export type { Preset } from './config/presets.js';
+export { presets } from './config/presets.js';
 export { BulkheadFullError, isBulkheadFullError } from './errors/BulkheadFullError.js';
 export type { CircuitBreakerErrorCode } from './errors/CircuitBreakerError.js';
 export { CircuitBreakerError, isCircuitBreakerError } from './errors/CircuitBreakerError.js';
@@ -38,6 +42,27 @@ export type {
 export { DEFAULTS } from './options.js';
 export type { PermitOptions } from './Permit.js';
 export { Permit } from './Permit.js';
+export type { AsyncMethod, ProtectOptions } from './protect.js';
+export { protect } from './protect.js';
+export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/CircuitBreakerRegistry.js';
+export { CircuitBreakerRegistry } from './registry/CircuitBreakerRegistry.js';
+export {
+  defaultRegistry,
+  getCircuitBreaker,
+  listCircuitBreakers,
+  registerCircuitBreaker,
+} from './registry/defaultRegistry.js';
+export type {
+  BreakerHealth,
+  BreakerStatus,
+  HealthStatus,
+  KeyedGroupHealth,
+  RegistryHealth,
+} from './registry/health.js';
+export type { KeyedBreakersOptions } from './registry/KeyedBreakers.js';
+export { KeyedBreakers } from './registry/KeyedBreakers.js';
+export type { RetryContext, RetryOptions } from './retry.js';
+export { retry } from './retry.js';
 export type { CircuitBreakerSnapshot } from './snapshot.js';
 export type { LocalTransition, RemoteState, StateStore, StoreBinding } from './store/StateStore.js';
 export { Outcome } from './store/StateStore.js';
