@@ -1,0 +1,102 @@
+// @ts-check
+/**
+ * Statistics helpers of the benchmark harness (checked by test/bench-harness.test.ts).
+ * Plain ESM JavaScript so that `node bench/run.js` needs no TypeScript loader.
+ */
+
+/**
+ * The value below which a share `q` (0..1) of the samples fall, interpolated linearly between ranks.
+ * @param {readonly number[]} samples
+ * @param {number} q
+ * @returns {number}
+ */
+export function quantile(samples, q) {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  const lowValue = /** @type {number} */ (sorted[low]);
+  const highValue = /** @type {number} */ (sorted[high]);
+  return lowValue + (highValue - lowValue) * (position - low);
+}
+
+/**
+ * The median (the mean of the two middle samples for an even count); `NaN` for no samples.
+ * @param {readonly number[]} samples
+ * @returns {number}
+ */
+export function median(samples) {
+  return quantile(samples, 0.5);
+}
+
+/**
+ * The spread of samples: the interquartile range relative to the median (0.1 = 10%), plus min and max.
+ * @param {readonly number[]} samples
+ * @returns {{ min: number, max: number, p25: number, p75: number, relative: number }}
+ */
+export function spread(samples) {
+  if (samples.length === 0)
+    return { min: Number.NaN, max: Number.NaN, p25: Number.NaN, p75: Number.NaN, relative: Number.NaN };
+  const p25 = quantile(samples, 0.25);
+  const p75 = quantile(samples, 0.75);
+  const mid = median(samples);
+  return {
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    p25,
+    p75,
+    relative: mid === 0 ? 0 : (p75 - p25) / Math.abs(mid),
+  };
+}
+
+/**
+ * Per-run ratios of a variant to the floor measured in the same run (pairs by index).
+ * @param {readonly number[]} values
+ * @param {readonly number[]} floors
+ * @returns {number[]}
+ */
+export function ratios(values, floors) {
+  if (values.length !== floors.length)
+    throw new RangeError(`Expected as many floors as values, got ${floors.length} and ${values.length}`);
+  return values.map((value, i) => value / /** @type {number} */ (floors[i]));
+}
+
+/**
+ * The median of per-run ratios and its spread.
+ * @param {readonly number[]} values
+ * @param {readonly number[]} floors
+ * @returns {{ ratio: number, spread: ReturnType<typeof spread> }}
+ */
+export function ratio(values, floors) {
+  const each = ratios(values, floors);
+  return { ratio: median(each), spread: spread(each) };
+}
+
+/**
+ * A number in at most three significant figures (`1.23`, `12.3`, `123`, `1234`).
+ * @param {number} value
+ * @returns {string}
+ */
+export function fmt(value) {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 100) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+/**
+ * Rotates `items` by `round` (a Latin-square order): every variant runs first, second... equally often.
+ * @template T
+ * @param {readonly T[]} items
+ * @param {number} round
+ * @returns {T[]}
+ */
+export function rotate(items, round) {
+  const n = items.length;
+  if (n === 0) return [];
+  const k = ((round % n) + n) % n;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
