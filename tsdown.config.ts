@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'cli/main': 'src/cli/main.ts',
+    'fetch/index': 'src/fetch/index.ts',
   },
   format: 'esm',
   platform: 'node',

@@ -1,0 +1,2 @@
+export type { CreateFetchOptions, FetchFunction, ProtectedFetch } from './createFetch.js';
+export { createFetch } from './createFetch.js';
