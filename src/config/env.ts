@@ -1,7 +1,8 @@
 import { editDistance } from '../internal/closestName.js';
 import { describe, expected } from '../internal/describe.js';
 import type { BackoffOptions, CircuitBreakerOptions } from '../options.js';
-import { type EnvValue, parseValue, type ValueKind } from './envValues.js';
+import { NAMES, type Target, WORD_COUNTS } from './envNames.js';
+import { type EnvValue, parseValue } from './envValues.js';
 
 /** Environment variables: `process.env` or any map of names to string values. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -13,91 +14,6 @@ export interface FromEnvOptions {
   /** Where to read the variables. @default process.env (none outside Node) */
   env?: Environment;
 }
-
-type Target =
-  | 'failureThreshold'
-  | 'failureRateThreshold'
-  | 'slowCallRateThreshold'
-  | 'slowCallDuration'
-  | 'minimumCalls'
-  | 'resetTimeout'
-  | 'backoff'
-  | 'halfOpenMaxCalls'
-  | 'successThreshold'
-  | 'halfOpenTimeout'
-  | 'timeout'
-  | 'maxConcurrentCalls'
-  | 'latencySampling'
-  | 'critical'
-  | 'window.type'
-  | 'window.size'
-  | 'window.duration'
-  | 'window.buckets'
-  | 'backoff.multiplier'
-  | 'backoff.max'
-  | 'backoff.jitter';
-
-interface Spec {
-  readonly target: Target;
-  readonly kind: ValueKind;
-  /** For a legacy alias: the canonical variable it stands for. */
-  readonly aliasOf?: string;
-}
-
-const INT: ValueKind = { type: 'integer', off: false };
-const INT_OR_OFF: ValueKind = { type: 'integer', off: true };
-const RATE_OR_OFF: ValueKind = { type: 'rate', off: true };
-const DURATION: ValueKind = { type: 'duration', min: 0, off: false };
-const POSITIVE_DURATION: ValueKind = { type: 'duration', min: 'positive', off: false };
-
-/** Every variable name after the prefix. A Map, so that no name can reach `Object.prototype`. */
-const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
-  ['FAILURE_THRESHOLD', { target: 'failureThreshold', kind: INT_OR_OFF }],
-  ['FAILURE_RATE_THRESHOLD', { target: 'failureRateThreshold', kind: RATE_OR_OFF }],
-  ['SLOW_CALL_RATE_THRESHOLD', { target: 'slowCallRateThreshold', kind: RATE_OR_OFF }],
-  ['SLOW_CALL_DURATION', { target: 'slowCallDuration', kind: DURATION }],
-  ['MINIMUM_CALLS', { target: 'minimumCalls', kind: INT }],
-  ['RESET_TIMEOUT', { target: 'resetTimeout', kind: DURATION }],
-  ['BACKOFF', { target: 'backoff', kind: { type: 'boolean', off: true } }],
-  ['HALF_OPEN_MAX_CALLS', { target: 'halfOpenMaxCalls', kind: INT }],
-  ['SUCCESS_THRESHOLD', { target: 'successThreshold', kind: INT }],
-  ['HALF_OPEN_TIMEOUT', { target: 'halfOpenTimeout', kind: POSITIVE_DURATION }],
-  ['TIMEOUT', { target: 'timeout', kind: { type: 'duration', min: 'positive', off: true } }],
-  ['MAX_CONCURRENT_CALLS', { target: 'maxConcurrentCalls', kind: INT_OR_OFF }],
-  ['LATENCY_SAMPLING', { target: 'latencySampling', kind: { type: 'share' } }],
-  ['CRITICAL', { target: 'critical', kind: { type: 'boolean', off: false } }],
-  ['WINDOW_TYPE', { target: 'window.type', kind: { type: 'windowType' } }],
-  ['WINDOW_SIZE', { target: 'window.size', kind: INT }],
-  ['WINDOW_DURATION', { target: 'window.duration', kind: POSITIVE_DURATION }],
-  ['WINDOW_BUCKETS', { target: 'window.buckets', kind: INT }],
-  ['BACKOFF_MULTIPLIER', { target: 'backoff.multiplier', kind: { type: 'multiplier' } }],
-  ['BACKOFF_MAX', { target: 'backoff.max', kind: POSITIVE_DURATION }],
-  ['BACKOFF_JITTER', { target: 'backoff.jitter', kind: { type: 'share' } }],
-  // The names existing deployments use.
-  [
-    'RECOVERY_TIMEOUT_SECONDS',
-    { target: 'resetTimeout', kind: { type: 'seconds', off: false }, aliasOf: 'RESET_TIMEOUT' },
-  ],
-  ['MINIMUM_REQUEST_THRESHOLD', { target: 'minimumCalls', kind: INT, aliasOf: 'MINIMUM_CALLS' }],
-  [
-    'REQUEST_TIMEOUT_SECONDS',
-    { target: 'timeout', kind: { type: 'seconds', off: true }, aliasOf: 'TIMEOUT' },
-  ],
-  ['EXPONENTIAL_BACKOFF', { target: 'backoff', kind: { type: 'boolean', off: true }, aliasOf: 'BACKOFF' }],
-  [
-    'MAX_BACKOFF_SECONDS',
-    { target: 'backoff.max', kind: { type: 'seconds', off: false }, aliasOf: 'BACKOFF_MAX' },
-  ],
-  [
-    'SLOW_CALL_THRESHOLD_MS',
-    { target: 'slowCallDuration', kind: { type: 'ms' }, aliasOf: 'SLOW_CALL_DURATION' },
-  ],
-]);
-
-/** Word lists of the known names, for the near-miss rule. */
-const WORD_COUNTS: ReadonlyMap<string, number> = new Map(
-  [...NAMES.keys()].map((n) => [n, n.split('_').length]),
-);
 
 interface Found {
   readonly variable: string;
