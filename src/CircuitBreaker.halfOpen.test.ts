@@ -131,6 +131,40 @@ describe('half-open', () => {
   });
 });
 
+describe('transitions that fell due unread', () => {
+  it('a half-open timeout re-opens at its deadline, however late the breaker is read', () => {
+    const clock = new FakeClock();
+    const breaker = new CircuitBreaker({ clock, resetTimeout: 100, halfOpenTimeout: 50 });
+    breaker.open();
+    clock.advance(100);
+    void breaker.call(() => new Promise(() => {})); // a hung trial: the deadline is t = 150
+    clock.advance(1150); // re-opened at 150 until 250 (attempt 2 without backoff: 100 ms), then half-open
+    expect(breaker.state).toBe('half_open');
+    expect(breaker.metrics().stateTransitions).toBe(4); // open, half_open, open, half_open
+  });
+
+  it('one read applies every transition that is due, each at its own time', () => {
+    const clock = new FakeClock();
+    const breaker = new CircuitBreaker({ clock, resetTimeout: 0, halfOpenTimeout: 50, successThreshold: 2 });
+    breaker.open();
+    void breaker.call(() => new Promise(() => {}));
+    clock.advance(50);
+    expect(breaker.state).toBe('half_open'); // re-opened at 50 for 0 ms, so half-open again
+  });
+
+  it('manual control applies a transition that fell due first', () => {
+    const clock = new FakeClock();
+    const breaker = new CircuitBreaker({ clock, resetTimeout: 100 });
+    const seen: string[] = [];
+    breaker.open();
+    clock.advance(100);
+    breaker.on('stateChange', ({ from, to }) => seen.push(`${from}->${to}`));
+    breaker.forceOpen();
+    expect(seen).toEqual(['open->half_open', 'half_open->forced_open']);
+    expect(breaker.metrics().stateTransitions).toBe(3);
+  });
+});
+
 describe('generations', () => {
   it('a stale call cannot close a half-open breaker', async () => {
     const clock = new FakeClock();

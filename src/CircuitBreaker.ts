@@ -1,11 +1,13 @@
 import type { CircuitState } from './CircuitState.js';
 import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
+import { BreakerCore } from './internal/BreakerCore.js';
 import { Call, fallbackApplies, isThenable } from './internal/Call.js';
+import { checkCallOptions, checkDuration, permitTimeout } from './internal/callOptions.js';
 import { contextWith, FAST_CONTEXT } from './internal/context.js';
 import { expected } from './internal/describe.js';
-import { resolveOptions } from './internal/resolveOptions.js';
-import { StateMachine } from './internal/StateMachine.js';
+import { metricsSnapshot } from './internal/metricsSnapshot.js';
+import { resolveBreakerOptions } from './internal/resolveOptions.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
 import type { CallContext, CircuitBreakerOptions, Fallback, Protected, ResolvedOptions } from './options.js';
 import { Permit, type PermitOptions } from './Permit.js';
@@ -36,8 +38,10 @@ export interface CallOptions<T> {
  * ```
  */
 export class CircuitBreaker {
-  readonly #core: StateMachine;
+  readonly #core: BreakerCore;
   readonly #slowPath: boolean;
+  /** The effective options with this breaker's name, built when first read (usually shared). */
+  #options: ResolvedOptions | undefined = undefined;
 
   /**
    * @param options - See {@link CircuitBreakerOptions}; every field is optional.
@@ -45,8 +49,8 @@ export class CircuitBreaker {
    * of range; the message names the option, the expected form and the value received.
    */
   constructor(options?: CircuitBreakerOptions) {
-    const resolved = resolveOptions(options);
-    const core = new StateMachine(resolved);
+    const { options: resolved, name } = resolveBreakerOptions(options);
+    const core = new BreakerCore(name, resolved);
     this.#core = core;
     this.#slowPath = resolved.timeout !== false || resolved.fallback !== undefined;
     const saved = resolved.initialState;
@@ -82,7 +86,10 @@ export class CircuitBreaker {
 
   /** The effective options: presets, environment, registry defaults and defaults applied. Frozen. */
   get options(): ResolvedOptions {
-    return this.#core.options;
+    const shared = this.#core.options;
+    if (shared.name === this.#core.name) return shared;
+    this.#options ??= Object.freeze({ ...shared, name: this.#core.name });
+    return this.#options;
   }
 
   /** The current state, exact on every read (a breaker whose open period has passed reads `half_open`). */
@@ -277,13 +284,7 @@ export class CircuitBreaker {
    * the current open period (the backoff does not advance).
    */
   open(durationMs?: number): void {
-    if (
-      durationMs !== undefined &&
-      !(typeof durationMs === 'number' && durationMs >= 0 && durationMs < Infinity)
-    ) {
-      throw new RangeError(expected('durationMs', 'a duration in ms >= 0', durationMs));
-    }
-    this.#core.open(durationMs);
+    this.#core.open(durationMs === undefined ? undefined : checkDuration('durationMs', durationMs));
   }
 
   /** Refuses every call until {@link CircuitBreaker.reset}. */
@@ -314,40 +315,12 @@ export class CircuitBreaker {
     listener: Listener<CircuitBreakerEvents[K]>,
   ): () => void {
     if (typeof listener !== 'function') throw new TypeError(expected('listener', 'a function', listener));
-    return this.#core.events.on(event, listener);
+    return this.#core.on(event, listener);
   }
 
   /** A snapshot of the breaker's counts, rates and latency. */
   metrics(): CircuitBreakerMetrics {
-    const core = this.#core;
-    core.refresh();
-    const stats = core.stats;
-    const counts = core.rules.counts();
-    const times = core.times();
-    const calls = counts.calls;
-    return {
-      name: core.name,
-      state: core.state,
-      totalCalls: stats.total,
-      successfulCalls: stats.successful,
-      failedCalls: stats.failed,
-      rejectedCalls: stats.rejected,
-      ignoredCalls: stats.ignored,
-      timeouts: stats.timeouts,
-      slowCalls: stats.slow,
-      fallbacks: stats.fallbacks,
-      consecutiveFailures: core.rules.consecutiveFailures,
-      failureRate: calls === 0 ? 0 : counts.failures / calls,
-      successRate: calls === 0 ? 0 : (calls - counts.failures) / calls,
-      slowCallRate: calls === 0 ? 0 : counts.slowCalls / calls,
-      windowCalls: calls,
-      latency: stats.latency.summary(),
-      lastFailureAt: times.lastFailureAt,
-      lastError: stats.lastErrorMessage(),
-      stateTransitions: stats.transitions,
-      openedAt: times.openedAt,
-      retryAt: times.retryAt,
-    };
+    return metricsSnapshot(this.#core);
   }
 
   /** The state to save, for the `initialState` option of a later breaker. */
@@ -361,35 +334,4 @@ export class CircuitBreaker {
   dispose(): void {
     this.#core.dispose();
   }
-}
-
-function checkCallOptions(options: CallOptions<unknown> | undefined): string | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) return expected('options', 'an object', options);
-  const { signal, timeout, fallback } = options;
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')
-  ) {
-    return expected('options.signal', 'an AbortSignal', signal);
-  }
-  if (
-    timeout !== undefined &&
-    timeout !== false &&
-    !(typeof timeout === 'number' && timeout > 0 && timeout < Infinity)
-  ) {
-    return expected('options.timeout', 'a duration in ms > 0, or false', timeout);
-  }
-  if (fallback !== undefined && typeof fallback !== 'function')
-    return expected('options.fallback', 'a function', fallback);
-  return undefined;
-}
-
-function permitTimeout(options: PermitOptions | undefined): number | undefined {
-  const timeout = options?.timeout;
-  if (timeout === undefined) return undefined;
-  if (!(typeof timeout === 'number' && timeout > 0 && timeout < Infinity)) {
-    throw new RangeError(expected('options.timeout', 'a duration in ms > 0', timeout));
-  }
-  return timeout;
 }

@@ -1,6 +1,6 @@
 import { CircuitBreakerTimeoutError } from './errors/CircuitBreakerTimeoutError.js';
+import type { BreakerCore } from './internal/BreakerCore.js';
 import { neverAborted } from './internal/context.js';
-import type { StateMachine } from './internal/StateMachine.js';
 import { Deadline, schedulerFor } from './internal/TimeoutScheduler.js';
 
 /** Options of `breaker.acquire()` and `breaker.tryAcquire()`. */
@@ -34,7 +34,7 @@ class UnsettledPermitError extends Error {
  * ```
  */
 export class Permit extends Deadline implements Disposable {
-  readonly #core: StateMachine;
+  readonly #core: BreakerCore;
   readonly #generation: number;
   readonly #start: number;
   readonly #timeout: number | undefined;
@@ -42,7 +42,7 @@ export class Permit extends Deadline implements Disposable {
   #settled = false;
 
   /** @internal Created by the breaker only. */
-  constructor(core: StateMachine, generation: number, timeout: number | undefined) {
+  constructor(core: BreakerCore, generation: number, timeout: number | undefined) {
     super();
     this.#core = core;
     this.#generation = generation;

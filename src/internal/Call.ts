@@ -1,14 +1,14 @@
 import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError.js';
 import type { CallContext, Fallback, Protected } from '../options.js';
+import type { BreakerCore } from './BreakerCore.js';
 import { neverAborted } from './context.js';
-import type { StateMachine } from './StateMachine.js';
 import { Deadline, schedulerFor } from './TimeoutScheduler.js';
 
 /**
  * @internal Whether a fallback may replace `error`: one is set, the breaker is not disposed, and
  * `fallbackOn` (when given) accepts the error. A throwing `fallbackOn` is reported and declines.
  */
-export function fallbackApplies(core: StateMachine, fallback: unknown, error: unknown): boolean {
+export function fallbackApplies(core: BreakerCore, fallback: unknown, error: unknown): boolean {
   if (fallback === undefined || core.disposed) return false;
   const fallbackOn = core.options.fallbackOn;
   if (fallbackOn === undefined) return true;
@@ -26,7 +26,7 @@ export function fallbackApplies(core: StateMachine, fallback: unknown, error: un
  * settles once; whatever the function does after a timeout or an abort is ignored.
  */
 export class Call<T> extends Deadline implements CallContext {
-  readonly #core: StateMachine;
+  readonly #core: BreakerCore;
   readonly #generation: number;
   readonly #start: number;
   readonly #timeout: number | false;
@@ -41,7 +41,7 @@ export class Call<T> extends Deadline implements CallContext {
   #reject: (error: unknown) => void = noop;
 
   constructor(
-    core: StateMachine,
+    core: BreakerCore,
     generation: number,
     timeout: number | false,
     callerSignal: AbortSignal | undefined,

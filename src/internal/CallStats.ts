@@ -1,4 +1,6 @@
-import { LatencyHistogram } from '../window/LatencyHistogram.js';
+import { LatencyHistogram, type LatencySummary } from '../window/LatencyHistogram.js';
+
+const NO_LATENCY: LatencySummary = Object.freeze({ mean: 0, p50: 0, p90: 0, p99: 0, max: 0 });
 
 /** @internal Cumulative counters of a breaker, cleared by `reset()`. */
 export class CallStats {
@@ -10,15 +12,22 @@ export class CallStats {
   slow = 0;
   fallbacks = 0;
   transitions = 0;
-  /** Wall-clock ms of the last failure, or `null`. */
-  lastFailureAt: number | null = null;
   /** The last failure as thrown; stringified only when a snapshot asks. */
   lastError: unknown = undefined;
   hasFailed = false;
-  readonly latency = new LatencyHistogram();
+  /** Allocated on the first measured call. */
+  #latency: LatencyHistogram | undefined = undefined;
 
   get total(): number {
     return this.successful + this.failed + this.rejected + this.ignored;
+  }
+
+  recordLatency(ms: number): void {
+    (this.#latency ??= new LatencyHistogram()).record(ms);
+  }
+
+  latency(): LatencySummary {
+    return this.#latency === undefined ? NO_LATENCY : this.#latency.summary();
   }
 
   lastErrorMessage(): string | null {
@@ -41,9 +50,8 @@ export class CallStats {
     this.slow = 0;
     this.fallbacks = 0;
     this.transitions = 0;
-    this.lastFailureAt = null;
     this.lastError = undefined;
     this.hasFailed = false;
-    this.latency.clear();
+    this.#latency?.clear();
   }
 }

@@ -1,105 +1,89 @@
 import type { CircuitState } from '../CircuitState.js';
 import { type Clock, setUnrefTimeout } from '../clock/Clock.js';
-import { BulkheadFullError } from '../errors/BulkheadFullError.js';
-import { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
-import { CircuitBreakerOpenError, openMessage } from '../errors/CircuitBreakerOpenError.js';
-import {
-  type CircuitBreakerEvents,
-  EventHub,
-  type RejectionReason,
-  type TransitionReason,
-} from '../events.js';
+import type { TransitionReason } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RemoteState, StoreBinding } from '../store/StateStore.js';
-import { CallStats } from './CallStats.js';
-import { Classifier } from './Classifier.js';
 import { openPeriod } from './openPeriod.js';
-import { TripRules } from './TripRules.js';
-import { logTransition } from './transitionLog.js';
+import {
+  REFUSED_BULKHEAD,
+  REFUSED_DISPOSED,
+  REFUSED_FORCED,
+  REFUSED_HALF_OPEN,
+  REFUSED_OPEN,
+} from './refusals.js';
+import { TripRules, type WindowCounts } from './TripRules.js';
 
-/** @internal Admission results below zero: why a call was refused. */
-export const REFUSED_OPEN = -1;
-export const REFUSED_HALF_OPEN = -2;
-export const REFUSED_FORCED = -3;
-export const REFUSED_BULKHEAD = -4;
-export const REFUSED_DISPOSED = -5;
-const REASONS: readonly RejectionReason[] = ['open', 'half_open_full', 'forced_open', 'bulkhead', 'disposed'];
-
-/** @internal Outcome handlers of one generation, so the fast path allocates no closure per call. */
-interface Handlers {
-  readonly generation: number;
-  readonly ok: (value: unknown) => void;
-  readonly fail: (error: unknown) => void;
+/** @internal What a transition announces (to logs and listeners). */
+export interface Transition {
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  /** For `open`: the open period in ms. */
+  readonly openFor: number;
+  /** Ms spent in the previous state. */
+  readonly elapsed: number;
+  /** The window before the transition, when a logger wants it. */
+  readonly counts: WindowCounts | undefined;
 }
 
 /**
- * @internal The breaker's state machine. Admission reads local state only; every outcome and every
- * transition passes through here, which is also where a store binding receives them.
+ * @internal The automaton: admission, transitions, the open period with its backoff, half-open trials
+ * and the one deadline timer. It reads local state only; a store binding hears of every local
+ * transition and current-generation outcome, and may apply remote state.
  *
- * Generations: every transition starts one. An outcome counts against the generation its call was
- * admitted in; an outcome from an older generation reaches the cumulative metrics only (and not even
- * those if a `reset()` came in between).
+ * Generations: every transition starts one. Only outcomes of calls admitted in the current generation
+ * reach {@link StateMachine.decide}; older ones are stale.
  */
-export class StateMachine {
+export abstract class StateMachine {
   readonly options: ResolvedOptions;
   readonly name: string;
   readonly clock: Clock;
-  readonly stats = new CallStats();
   readonly rules: TripRules;
-  readonly classifier: Classifier;
-  readonly events: EventHub<CircuitBreakerEvents>;
   state: CircuitState = 'closed';
   generation = 0;
+  /** Outcomes of calls admitted before this generation reach nothing (a `reset()` came since). */
+  resetGeneration = 0;
   /** Calls admitted and not yet settled (for `maxConcurrentCalls`). */
   inFlight = 0;
-  /** True when every call must be timed (slow-call rule, timeout, timing listeners). */
-  timeAll: boolean;
-  #resetGeneration = 0;
-  #sampleEvery: number;
-  #sampleCountdown: number;
-  readonly #slowRule: boolean;
-  #trackSlow: boolean;
+  protected binding: StoreBinding | undefined = undefined;
+  protected readonly slowRule: boolean;
   readonly #limit: number;
   #since: number;
   #openUntil = 0;
   #openedAtWall: number | null = null;
   #lastNow = 0;
-  #lastFailureAt = 0;
   #attempt = 0;
   #trials = 0;
   #trialSuccesses = 0;
   #trialDeadline = Number.POSITIVE_INFINITY;
   #timer: unknown = undefined;
   #disposed = false;
-  #handlers: Handlers | undefined = undefined;
-  #binding: StoreBinding | undefined;
-  /** Refusal messages, built on the first refusal (most breakers never refuse; ~240 bytes each). */
-  #messages: Readonly<Record<'open' | 'half_open' | 'forced_open', string>> | undefined = undefined;
 
-  constructor(options: ResolvedOptions) {
+  constructor(name: string, options: ResolvedOptions) {
     this.options = options;
-    this.name = options.name;
+    this.name = name;
     this.clock = options.clock;
     this.rules = new TripRules(options);
-    this.classifier = new Classifier(options);
-    this.events = new EventHub<CircuitBreakerEvents>(
-      (error, event) => this.reportError(error, `a '${String(event)}' listener threw`),
-      () => this.#listenersChanged(),
-    );
-    this.#slowRule = options.slowCallRateThreshold !== false;
-    this.#trackSlow = this.#slowRule;
-    this.timeAll = this.#slowRule || options.timeout !== false;
-    this.#sampleEvery =
-      options.latencySampling === 0 ? 0 : Math.max(1, Math.round(1 / options.latencySampling));
-    this.#sampleCountdown = this.#sampleEvery;
+    this.slowRule = options.slowCallRateThreshold !== false;
     this.#limit = options.maxConcurrentCalls;
     this.#since = this.clock.now();
   }
 
+  /** Whether anything wants transitions on time (listeners, a logger, a store). */
+  protected abstract observed(): boolean;
+  /** Delivers a transition to logs and listeners. */
+  protected abstract announce(transition: Transition): void;
+  /** Sends an internal failure to the logger. */
+  abstract reportError(error: unknown, what: string): void;
+
   /** Connects a store; from now on outcomes and transitions reach it. */
   bind(binding: StoreBinding): void {
-    this.#binding = binding;
-    this.#arm();
+    this.binding = binding;
+    this.arm();
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
   }
 
   // ---- admission -------------------------------------------------------------------------------
@@ -107,43 +91,41 @@ export class StateMachine {
   /** Admits a call: returns its generation, or a negative `REFUSED_*` code. Never throws. */
   admit(): number {
     if (this.#disposed) return REFUSED_DISPOSED;
-    const state = this.state;
-    if (state === 'open') {
+    let state = this.state;
+    if (state === 'open' || state === 'half_open') {
       const now = this.clock.now();
-      if (now < this.#openUntil) {
+      if (state === 'open' && now < this.#openUntil) {
         this.#lastNow = now;
         return REFUSED_OPEN;
       }
-      this.#moveTo('half_open', 'reset_timeout', now);
-      return this.#admitTrial();
+      this.#applyDue(now);
+      state = this.state;
+      if (state === 'open') {
+        this.#lastNow = now;
+        return REFUSED_OPEN;
+      }
+      if (state === 'half_open') return this.#admitTrial(now);
     }
-    if (state === 'half_open') return this.#admitTrial();
     if (state === 'forced_open') return REFUSED_FORCED;
     if (this.inFlight >= this.#limit) return REFUSED_BULKHEAD;
     this.inFlight++;
     return this.generation;
   }
 
-  #admitTrial(): number {
-    const now = this.clock.now();
-    if (now >= this.#trialDeadline) {
-      this.#halfOpenTimedOut(now);
-      this.#lastNow = now;
-      return REFUSED_OPEN;
-    }
+  #admitTrial(now: number): number {
     if (this.#trials >= this.options.halfOpenMaxCalls) return REFUSED_HALF_OPEN;
-    if (this.#binding !== undefined && !this.#binding.trialPermit(this.generation)) return REFUSED_HALF_OPEN;
+    if (this.binding !== undefined && !this.binding.trialPermit(this.generation)) return REFUSED_HALF_OPEN;
     if (this.inFlight >= this.#limit) return REFUSED_BULKHEAD;
     this.#trials++;
     this.inFlight++;
     if (this.#trialDeadline === Number.POSITIVE_INFINITY) {
       this.#trialDeadline = now + this.options.halfOpenTimeout;
-      this.#arm();
+      this.arm();
     }
     return this.generation;
   }
 
-  /** Would a call be admitted now? Applies a due transition; admits nothing. */
+  /** Would a call be admitted now? Applies a due transition; admits nothing, takes no trial slot. */
   available(): boolean {
     if (this.#disposed) return false;
     this.refresh();
@@ -153,206 +135,60 @@ export class StateMachine {
     return this.inFlight < this.#limit;
   }
 
-  /** Counts a refusal and builds the error for it (without a stack on the open paths). */
-  refuse(code: number): CircuitBreakerError {
-    this.countRefused(code);
-    const messages = (this.#messages ??= {
-      open: openMessage(this.name, 'open'),
-      half_open: openMessage(this.name, 'half_open'),
-      forced_open: openMessage(this.name, 'forced_open'),
-    });
-    switch (code) {
-      case REFUSED_OPEN:
-        return CircuitBreakerOpenError.fast(
-          this.name,
-          'open',
-          Math.max(0, this.#openUntil - this.#lastNow),
-          messages.open,
-        );
-      case REFUSED_HALF_OPEN:
-        return CircuitBreakerOpenError.fast(this.name, 'half_open', 0, messages.half_open);
-      case REFUSED_FORCED:
-        return CircuitBreakerOpenError.fast(
-          this.name,
-          'forced_open',
-          Number.POSITIVE_INFINITY,
-          messages.forced_open,
-        );
-      case REFUSED_BULKHEAD:
-        return new BulkheadFullError(this.name, this.#limit);
-      default:
-        return new CircuitBreakerError(
-          `Circuit breaker '${this.name}' is disposed`,
-          'ERR_CIRCUIT_DISPOSED',
-          this.name,
-        );
-    }
+  /** Ms left of the open period, as of the refused admission. */
+  protected retryAfter(): number {
+    return Math.max(0, this.#openUntil - this.#lastNow);
   }
 
-  /** Counts a refusal without building its error (`tryAcquire()` returns `undefined`: no Error). */
-  countRefused(code: number): void {
-    this.stats.rejected++;
-    if (this.events.has('rejected'))
-      this.events.emit('rejected', { name: this.name, reason: REASONS[-code - 1]! });
-  }
+  // ---- decisions -------------------------------------------------------------------------------
 
-  /** Start time of a call if it is to be timed, else `NaN`. */
-  startTime(): number {
-    if (this.timeAll) return this.clock.now();
-    if (this.#sampleEvery !== 0 && --this.#sampleCountdown === 0) {
-      this.#sampleCountdown = this.#sampleEvery;
-      return this.clock.now();
-    }
-    return Number.NaN;
-  }
-
-  /** The outcome handlers of the current generation (fast path). */
-  handlers(): Handlers {
-    const handlers = this.#handlers;
-    return handlers !== undefined && handlers.generation === this.generation
-      ? handlers
-      : (this.#handlers = this.#createHandlers(this.generation));
-  }
-
-  #createHandlers(generation: number): Handlers {
-    return {
-      generation,
-      ok: (value) => {
-        this.inFlight--;
-        this.settleValue(generation, Number.NaN, value);
-      },
-      fail: (error) => {
-        this.inFlight--;
-        this.settleError(generation, Number.NaN, error);
-      },
-    };
-  }
-
-  // ---- outcomes --------------------------------------------------------------------------------
-
-  /** A call resolved with `value` (which `isResultFailure` may still mark as a failure). */
-  settleValue(generation: number, start: number, value: unknown): void {
-    if (this.classifier.isResultFailure(value, this)) this.#failure(generation, start, value, false);
-    else this.#success(generation, start);
-  }
-
-  /** A call threw `error`; returns whether it counted as a failure (else it was ignored). */
-  settleError(generation: number, start: number, error: unknown): boolean {
-    if (this.classifier.isFailure(error, this)) {
-      this.#failure(generation, start, error, false);
-      return true;
-    }
-    this.settleIgnored(generation, error);
-    return false;
-  }
-
-  /** A call, or a permit, timed out: always a failure. */
-  settleTimeout(generation: number, start: number, error: unknown, timeout: number): void {
-    if (generation >= this.#resetGeneration && this.events.has('timeout')) {
-      this.events.emit('timeout', { name: this.name, timeout });
-    }
-    this.#failure(generation, start, error, true);
-  }
-
-  /** A failure reported without classification (`permit.failure()`, an unsettled permit). */
-  settleFailure(generation: number, start: number, error: unknown): void {
-    this.#failure(generation, start, error, false);
-  }
-
-  /** Neither success nor failure: an excluded error, a caller's abort. Frees a trial slot. */
-  settleIgnored(generation: number, error: unknown): void {
-    if (generation < this.#resetGeneration) return;
-    this.countIgnored(error);
-    if (generation === this.generation && this.state === 'half_open') this.#trials--;
-  }
-
-  /** Counts a call that was never admitted as ignored (the caller's mistake or prior abort). */
-  countIgnored(error: unknown): void {
-    this.stats.ignored++;
-    if (this.events.has('ignored')) this.events.emit('ignored', { name: this.name, error });
-  }
-
-  /** A fallback ran. */
-  noteFallback(error: unknown): void {
-    this.stats.fallbacks++;
-    if (this.events.has('fallback')) this.events.emit('fallback', { name: this.name, error });
-  }
-
-  #success(generation: number, start: number): void {
-    if (generation < this.#resetGeneration) return;
-    this.stats.successful++;
-    const slow = !Number.isNaN(start) && this.#timed(start, true, undefined);
-    if (generation !== this.generation) return;
-    this.#binding?.record(slow ? 2 : 0, generation);
+  /** An outcome of the current generation: a half-open trial decides, a closed breaker may trip. */
+  protected decide(failure: boolean, slow: boolean): void {
+    this.binding?.record(failure ? (slow ? 3 : 1) : slow ? 2 : 0, this.generation);
     const state = this.state;
     if (state === 'half_open') {
       this.#trials--;
-      if (slow && this.#slowRule) this.#reopen('trial_failed', true);
+      if (failure || (slow && this.slowRule)) this.#reopen('trial_failed', true);
       else if (++this.#trialSuccesses >= this.options.successThreshold)
         this.#moveTo('closed', 'trial_succeeded');
       return;
     }
-    const reason = this.rules.record(false, slow);
+    const reason = this.rules.record(failure, slow);
     if (reason !== undefined && state === 'closed') this.#trip(reason);
   }
 
-  #failure(generation: number, start: number, error: unknown, timeout: boolean): void {
-    if (generation < this.#resetGeneration) return;
-    const stats = this.stats;
-    stats.failed++;
-    if (timeout) stats.timeouts++;
-    stats.hasFailed = true;
-    stats.lastError = error;
-    const slow = !Number.isNaN(start) ? this.#timed(start, false, error) : false;
-    if (Number.isNaN(start)) this.#lastFailureAt = this.clock.now();
-    if (generation !== this.generation) return;
-    this.#binding?.record(slow ? 3 : 1, generation);
-    const state = this.state;
-    if (state === 'half_open') {
-      this.#trials--;
-      this.#reopen('trial_failed', true);
-      return;
-    }
-    const reason = this.rules.record(true, slow);
-    if (reason !== undefined && state === 'closed') this.#trip(reason);
+  /**
+   * Whether an outcome of a call admitted in `generation` may decide. Transitions that fell due since
+   * the breaker was last read apply first: a trial that outlived its half-open timeout is stale.
+   */
+  protected isCurrent(generation: number): boolean {
+    this.refresh();
+    return generation === this.generation;
   }
 
-  /** Measures a timed call, feeds the histogram and the timing events; returns whether it was slow. */
-  #timed(start: number, success: boolean, error: unknown): boolean {
-    const now = this.clock.now();
-    if (!success) this.#lastFailureAt = now;
-    const duration = now - start;
-    this.stats.latency.record(duration);
-    const events = this.events;
-    const slow = this.#trackSlow && duration > this.options.slowCallDuration;
-    if (slow) {
-      this.stats.slow++;
-      if (events.has('slowCall')) events.emit('slowCall', { name: this.name, duration });
-    }
-    if (success) {
-      if (events.has('success')) events.emit('success', { name: this.name, duration });
-    } else if (events.has('failure')) {
-      events.emit('failure', { name: this.name, error, duration });
-    }
-    return slow;
+  /** An ignored outcome frees its half-open trial slot without deciding. */
+  protected releaseTrial(generation: number): void {
+    if (this.isCurrent(generation) && this.state === 'half_open') this.#trials--;
   }
 
   // ---- transitions -----------------------------------------------------------------------------
 
-  /** Applies a transition that is due by the clock (open → half_open, a half-open timeout). */
+  /** Applies every transition that is due by the clock, each at the moment it fell due. */
   refresh(): void {
-    const state = this.state;
-    if (state !== 'open' && state !== 'half_open') return;
-    const now = this.clock.now();
-    if (state === 'open') {
-      if (now >= this.#openUntil) this.#moveTo('half_open', 'reset_timeout', now);
-    } else if (now >= this.#trialDeadline) {
-      this.#halfOpenTimedOut(now);
-    }
+    if (this.state === 'open' || this.state === 'half_open') this.#applyDue(this.clock.now());
   }
 
-  #halfOpenTimedOut(now: number): void {
-    this.#reopen('half_open_timeout', this.#trials > 0, now);
+  #applyDue(now: number): void {
+    for (;;) {
+      if (this.state === 'open' && now >= this.#openUntil) {
+        this.#moveTo('half_open', 'reset_timeout', this.#openUntil);
+      } else if (this.state === 'half_open' && now >= this.#trialDeadline) {
+        // Grows the backoff only if a trial hung, not when trials succeeded but too few arrived.
+        this.#reopen('half_open_timeout', this.#trials > 0, this.#trialDeadline);
+      } else {
+        return;
+      }
+    }
   }
 
   #trip(reason: TransitionReason): void {
@@ -361,7 +197,7 @@ export class StateMachine {
   }
 
   #reopen(reason: TransitionReason, grow: boolean, now = this.clock.now()): void {
-    this.#attempt = grow ? Math.max(this.#attempt, 1) + 1 : Math.max(this.#attempt, 1);
+    this.#attempt = Math.max(this.#attempt, 1) + (grow ? 1 : 0);
     this.#moveTo('open', reason, now, this.#period(this.#attempt));
   }
 
@@ -376,41 +212,44 @@ export class StateMachine {
 
   /** `open(durationMs?)`: open now; without a duration, for the current period (no backoff step). */
   open(duration: number | undefined): void {
+    this.refresh();
     this.#attempt = Math.max(this.#attempt, 1);
     const openFor = duration ?? this.#period(this.#attempt);
     const now = this.clock.now();
-    if (this.state === 'open') {
-      this.#openUntil = now + openFor;
-      this.#arm();
-      this.#binding?.transition({
-        from: 'open',
-        to: 'open',
-        reason: 'manual_open',
-        generation: this.generation,
-        openFor,
-      });
+    if (this.state !== 'open') {
+      this.#moveTo('open', 'manual_open', now, openFor);
       return;
     }
-    this.#moveTo('open', 'manual_open', now, openFor);
+    this.#openUntil = now + openFor;
+    this.arm();
+    this.binding?.transition({
+      from: 'open',
+      to: 'open',
+      reason: 'manual_open',
+      generation: this.generation,
+      openFor,
+    });
   }
 
   force(state: 'forced_open' | 'forced_closed'): void {
+    this.refresh();
     this.#moveTo(state, state === 'forced_open' ? 'force_open' : 'force_close');
   }
 
   /** Back to closed with everything cleared; calls admitted earlier no longer reach the metrics. */
   reset(fromRemote = false): void {
+    this.refresh();
     const from = this.state;
     this.#attempt = 0;
     this.rules.clear();
-    if (from !== 'closed') this.#moveTo('closed', 'reset', this.clock.now(), 0, fromRemote);
-    else {
+    if (from !== 'closed') {
+      this.#moveTo('closed', 'reset', this.clock.now(), 0, fromRemote);
+    } else {
       this.generation++;
       if (!fromRemote)
-        this.#binding?.transition({ from, to: 'closed', reason: 'reset', generation: this.generation });
+        this.binding?.transition({ from, to: 'closed', reason: 'reset', generation: this.generation });
     }
-    this.#resetGeneration = this.generation;
-    this.stats.clear();
+    this.resetGeneration = this.generation;
   }
 
   /** Applies state decided elsewhere; never reported back to the store. */
@@ -420,29 +259,24 @@ export class StateMachine {
       this.reset(true);
       return;
     }
+    this.refresh();
     const now = this.clock.now();
+    const openFor = remote.retryAfter ?? this.#period(Math.max(this.#attempt, 1));
     if (remote.state === 'open' && this.state === 'open') {
-      this.#openUntil = now + (remote.retryAfter ?? 0);
-      this.#arm();
+      this.#openUntil = now + openFor;
+      this.arm();
       return;
     }
-    this.#moveTo(
-      remote.state,
-      'remote',
-      now,
-      remote.retryAfter ?? this.#period(Math.max(this.#attempt, 1)),
-      true,
-    );
+    this.#moveTo(remote.state, 'remote', now, openFor, true);
   }
 
   /** Restores a saved state at construction (no event: nobody listens yet). */
   restore(state: CircuitState, remainingOpenMs: number, attempt: number): void {
     this.#attempt = attempt;
-    if (state === 'open' && remainingOpenMs <= 0) state = 'half_open';
-    this.state = state;
+    this.state = state === 'open' && remainingOpenMs <= 0 ? 'half_open' : state;
     this.generation++;
     this.#openUntil = this.clock.now() + remainingOpenMs;
-    if (state === 'open') this.#openedAtWall = this.#wallNow();
+    if (this.state === 'open' || this.state === 'forced_open') this.#openedAtWall = this.wallNow();
   }
 
   #moveTo(
@@ -454,10 +288,9 @@ export class StateMachine {
   ): void {
     const from = this.state;
     if (from === to) return;
-    const facts = this.options.logger === undefined ? undefined : this.rules.counts();
+    const counts = this.options.logger === undefined ? undefined : this.rules.counts();
     this.state = to;
     this.generation++;
-    this.stats.transitions++;
     const elapsed = now - this.#since;
     this.#since = now;
     this.#trials = 0;
@@ -465,54 +298,31 @@ export class StateMachine {
     this.#trialDeadline = Number.POSITIVE_INFINITY;
     if (to === 'closed' || to === 'half_open') this.rules.clear();
     if (to === 'closed') this.#attempt = 0;
-    this.#openedAtWall = to === 'open' || to === 'forced_open' ? this.#wallNow() : null;
+    this.#openedAtWall =
+      to === 'open' || to === 'forced_open' ? this.wallNow() - (this.clock.now() - now) : null;
     if (to === 'open') this.#openUntil = now + openFor;
-    this.#arm();
+    this.arm();
     if (!fromRemote) {
-      this.#binding?.transition({
-        from,
-        to,
-        reason,
-        generation: this.generation,
-        ...(to === 'open' ? { openFor } : {}),
-      });
+      const change = { from, to, reason, generation: this.generation };
+      this.binding?.transition(to === 'open' ? { ...change, openFor } : change);
     }
-    if (facts !== undefined && this.options.logger !== undefined) {
-      logTransition(this.options.logger, {
-        name: this.name,
-        from,
-        to,
-        reason,
-        failureCount: facts.failures,
-        threshold: this.rules.threshold(reason),
-        failureRate: facts.calls === 0 ? 0 : facts.failures / facts.calls,
-        elapsedMs: elapsed,
-      });
-    }
-    const events = this.events;
-    if (events.size === 0) return;
-    events.emit('stateChange', { name: this.name, from, to, reason });
-    if (to === 'open') events.emit('open', { name: this.name, retryAfter: openFor });
-    else if (to === 'half_open') events.emit('halfOpen', { name: this.name });
-    else if (to === 'closed') events.emit('close', { name: this.name });
+    this.announce({ from, to, reason, openFor, elapsed, counts });
   }
 
+  // ---- the deadline timer ----------------------------------------------------------------------
+
   /** Keeps one unref'd timer at the next deadline while anything observes the breaker. */
-  #arm(): void {
+  protected arm(): void {
     if (this.#timer !== undefined) {
       this.clock.clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#disposed) return;
-    if (this.events.size === 0 && this.options.logger === undefined && this.#binding === undefined) return;
+    if (this.#disposed || !this.observed()) return;
     const at =
       this.state === 'open' ? this.#openUntil : this.state === 'half_open' ? this.#trialDeadline : Number.NaN;
     if (!(at < Number.POSITIVE_INFINITY)) return;
-    this.#timer = setUnrefTimeout(
-      this.clock,
-      () => this.#onDeadline(),
-      Math.max(0, Math.ceil(at - this.clock.now())),
-    );
+    const delay = Math.max(0, Math.ceil(at - this.clock.now()));
+    this.#timer = setUnrefTimeout(this.clock, () => this.#onDeadline(), delay);
   }
 
   #onDeadline(): void {
@@ -521,34 +331,20 @@ export class StateMachine {
       this.refresh();
       // Timers run on the event loop's clock, which can lag `clock.now()` by a fraction of a ms: a
       // timer that fired early finds nothing due and must be set again.
-      if (this.#timer === undefined) this.#arm();
+      if (this.#timer === undefined) this.arm();
     } catch (error) {
       this.reportError(error, 'a deadline transition failed');
     }
   }
 
-  #listenersChanged(): void {
-    const events = this.events;
-    this.#trackSlow = this.#slowRule || events.has('slowCall');
-    this.timeAll =
-      this.#slowRule ||
-      this.options.timeout !== false ||
-      events.has('success') ||
-      events.has('failure') ||
-      events.has('slowCall');
-    this.#arm();
-  }
-
   // ---- reporting -------------------------------------------------------------------------------
 
-  /** Timing facts for `metrics()`. */
-  times(): { openedAt: number | null; retryAt: number | null; lastFailureAt: number | null } {
-    const nowWall = this.#wallNow();
-    const now = this.clock.now();
+  /** Epoch ms when the breaker opened (while open or forced open), and when it will admit trials. */
+  openTimes(): { openedAt: number | null; retryAt: number | null } {
     return {
       openedAt: this.#openedAtWall,
-      retryAt: this.state === 'open' ? nowWall + Math.max(0, this.#openUntil - now) : null,
-      lastFailureAt: this.stats.hasFailed ? nowWall - (now - this.#lastFailureAt) : null,
+      retryAt:
+        this.state === 'open' ? this.wallNow() + Math.max(0, this.#openUntil - this.clock.now()) : null,
     };
   }
 
@@ -557,36 +353,20 @@ export class StateMachine {
     return {
       remainingOpenMs: this.state === 'open' ? Math.max(0, this.#openUntil - this.clock.now()) : 0,
       backoffAttempt: this.#attempt,
-      savedAt: this.#wallNow(),
+      savedAt: this.wallNow(),
     };
   }
 
-  #wallNow(): number {
+  protected wallNow(): number {
     return this.clock.wallNow?.() ?? Date.now();
   }
 
-  /** Sends an internal failure (a throwing listener, classifier or backoff) to `logger.error`. */
-  reportError(error: unknown, what: string): void {
-    try {
-      this.options.logger?.error(
-        { circuit_breaker: this.name, err: error },
-        `Circuit breaker '${this.name}': ${what}`,
-      );
-    } catch {
-      // Nothing may escape.
-    }
-  }
-
-  get disposed(): boolean {
-    return this.#disposed;
-  }
-
+  /** Stops the deadline timer and releases the store binding; later admissions are refused. */
   dispose(): void {
     this.#disposed = true;
-    this.events.clear();
-    this.#arm();
-    const binding = this.#binding;
-    this.#binding = undefined;
+    this.arm();
+    const binding = this.binding;
+    this.binding = undefined;
     try {
       binding?.release();
     } catch (error) {

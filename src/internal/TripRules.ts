@@ -1,28 +1,35 @@
-import type { Clock } from '../clock/Clock.js';
 import type { TransitionReason } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import { CountWindow } from '../window/CountWindow.js';
 import { FAILURE, type OutcomeWindow, SLOW } from '../window/OutcomeWindow.js';
 import { TimeWindow } from '../window/TimeWindow.js';
 
+/** @internal The window's counts at one moment. */
+export interface WindowCounts {
+  readonly calls: number;
+  readonly failures: number;
+  readonly slowCalls: number;
+}
+
 /** @internal The reasons a closed breaker trips. */
 export type TripReason = Extract<TransitionReason, 'failure_threshold' | 'failure_rate' | 'slow_call_rate'>;
 
 /**
  * @internal The trip rules of a closed breaker: consecutive failures, failure rate and slow-call rate
- * over a window, gated by `minimumCalls`. The window is allocated on first use.
+ * over a window, gated by `minimumCalls`. A count window is allocated with the first failure or slow call.
  */
 export class TripRules {
   readonly #options: ResolvedOptions;
-  readonly #clock: Clock;
-  readonly #timed: boolean;
-  #window: OutcomeWindow | undefined;
+  #window: OutcomeWindow | undefined = undefined;
+  /**
+   * Successes recorded before a count window exists. A window holding nothing but successes trips no
+   * rule and is fully described by its count, so a healthy breaker never allocates one.
+   */
+  #cleanCalls = 0;
   consecutiveFailures = 0;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#clock = options.clock;
-    this.#timed = options.window.type === 'time';
   }
 
   /** Records one outcome and says which rule, if any, now holds. */
@@ -30,8 +37,15 @@ export class TripRules {
     const o = this.#options;
     if (failure) this.consecutiveFailures++;
     else this.consecutiveFailures = 0;
-    const window = (this.#window ??= this.#createWindow());
-    window.record((failure ? FAILURE : 0) | (slow ? SLOW : 0), this.#timed ? this.#clock.now() : 0);
+    let window = this.#window;
+    if (window === undefined) {
+      if (!failure && !slow && o.window.type === 'count') {
+        if (this.#cleanCalls < o.window.size) this.#cleanCalls++;
+        return undefined;
+      }
+      window = this.#window = this.#createWindow();
+    }
+    window.record((failure ? FAILURE : 0) | (slow ? SLOW : 0), o.window.type === 'time' ? o.clock.now() : 0);
     const calls = window.calls;
     if (calls < o.minimumCalls) return undefined;
     if (failure && o.failureThreshold !== false && this.consecutiveFailures >= o.failureThreshold) {
@@ -55,20 +69,24 @@ export class TripRules {
   }
 
   /** Calls, failures and slow calls in the window now. */
-  counts(): { calls: number; failures: number; slowCalls: number } {
+  counts(): WindowCounts {
     const window = this.#window;
-    if (window === undefined) return { calls: 0, failures: 0, slowCalls: 0 };
-    if (this.#timed) window.advance(this.#clock.now());
+    if (window === undefined) return { calls: this.#cleanCalls, failures: 0, slowCalls: 0 };
+    if (this.#options.window.type === 'time') window.advance(this.#options.clock.now());
     return { calls: window.calls, failures: window.failures, slowCalls: window.slowCalls };
   }
 
   clear(): void {
     this.consecutiveFailures = 0;
+    this.#cleanCalls = 0;
     this.#window?.clear();
   }
 
   #createWindow(): OutcomeWindow {
     const w = this.#options.window;
-    return w.type === 'count' ? new CountWindow(w.size) : new TimeWindow(w.duration, w.buckets);
+    if (w.type === 'time') return new TimeWindow(w.duration, w.buckets);
+    const window = new CountWindow(w.size);
+    window.fillWithSuccesses(this.#cleanCalls);
+    return window;
   }
 }

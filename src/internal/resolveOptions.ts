@@ -3,12 +3,27 @@ import {
   type BackoffOptions,
   type CircuitBreakerOptions,
   DEFAULTS,
-  type ErrorClass,
+  type Logger,
   type ResolvedOptions,
 } from '../options.js';
 import { validateSnapshot } from '../snapshot.js';
+import type { StateStore } from '../store/StateStore.js';
 import { closestName } from './closestName.js';
 import { expected } from './describe.js';
+import {
+  bool,
+  duration,
+  errorClasses,
+  fn,
+  integer,
+  nestedKeys,
+  number,
+  optionalInteger,
+  positive,
+  rate,
+  share,
+  withMethods,
+} from './validate.js';
 
 /** Every key a breaker accepts. */
 export const OPTION_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
@@ -48,6 +63,50 @@ const BELONGS_ELSEWHERE: Readonly<Record<string, string>> = {
 };
 
 let unnamed = 0;
+const DEFAULT_WINDOW: ResolvedOptions['window'] = Object.freeze({ type: 'count', size: DEFAULTS.windowSize });
+let defaultOptions: ResolvedOptions | undefined;
+
+/**
+ * @internal Options resolved once and shared by many breakers (a keyed group's), each with its own
+ * name. Only this module can make one, so it cannot come from user input.
+ */
+class SharedOptions {
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly name: string,
+  ) {}
+}
+
+/** @internal Wraps resolved options for `new CircuitBreaker()` so they are shared, not copied. */
+export function shareOptions(options: ResolvedOptions, name: string): CircuitBreakerOptions {
+  return new SharedOptions(options, name) as unknown as CircuitBreakerOptions;
+}
+
+/**
+ * @internal A breaker's effective options and name. Breakers created with no options but a name (and
+ * keyed breakers) share one frozen options object: a breaker's memory then holds only its state.
+ * The shared object's own `name` may differ from the breaker's.
+ */
+export function resolveBreakerOptions(input: CircuitBreakerOptions | undefined): {
+  options: ResolvedOptions;
+  name: string;
+} {
+  if (input instanceof SharedOptions) return { options: input.options, name: input.name };
+  if (input === undefined || (typeof input === 'object' && input !== null && onlyName(input))) {
+    const name = input?.name === undefined ? `circuit-breaker-${++unnamed}` : input.name;
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TypeError(expected('name', 'a non-empty string', name));
+    defaultOptions ??= resolveOptions({ name: 'circuit-breaker' });
+    return { options: defaultOptions, name };
+  }
+  const options = resolveOptions(input);
+  return { options, name: options.name };
+}
+
+function onlyName(input: object): boolean {
+  for (const key in input) if (key !== 'name') return false;
+  return true;
+}
 
 type Input = { readonly [K in keyof CircuitBreakerOptions]?: CircuitBreakerOptions[K] | undefined };
 
@@ -98,7 +157,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
       ? Number.POSITIVE_INFINITY
       : integer('maxConcurrentCalls', o.maxConcurrentCalls, 1);
   const latencySampling =
-    o.latencySampling === undefined ? DEFAULTS.latencySampling : share(o.latencySampling);
+    o.latencySampling === undefined ? DEFAULTS.latencySampling : share('latencySampling', o.latencySampling);
 
   return Object.freeze({
     name,
@@ -132,9 +191,20 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     maxConcurrentCalls,
     latencySampling,
     critical: bool('critical', o.critical),
-    logger: resolveLogger(o.logger),
-    clock: resolveClock(o.clock),
-    store: resolveStore(o.store),
+    logger: withMethods<Logger>(
+      'logger',
+      o.logger,
+      ['info', 'warn', 'error'],
+      'an object with info(), warn() and error() (pino-compatible)',
+    ),
+    clock:
+      withMethods<Clock>(
+        'clock',
+        o.clock,
+        ['now', 'setTimeout', 'clearTimeout'],
+        'an object with now(), setTimeout() and clearTimeout()',
+      ) ?? systemClock,
+    store: withMethods<StateStore>('store', o.store, ['bind'], 'a StateStore with bind() and close()'),
     initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState),
   });
 }
@@ -155,78 +225,8 @@ function checkKeys(input: object): void {
   }
 }
 
-function number(option: string, value: unknown, form: string): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(expected(option, form, value));
-  return value;
-}
-
-function integer(option: string, value: unknown, min: number): number {
-  const form = `an integer >= ${min}`;
-  const n = number(option, value, form);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(expected(option, form, value));
-  return n;
-}
-
-function optionalInteger(option: string, value: unknown, min: number): number | false {
-  if (value === undefined || value === false) return false;
-  const form = `an integer >= ${min}, or false`;
-  const n = number(option, value, form);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(expected(option, form, value));
-  return n;
-}
-
-function rate(option: string, value: unknown): number | false {
-  if (value === undefined || value === false) return false;
-  const form = 'a number in (0, 1], or false';
-  const n = number(option, value, form);
-  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value));
-  return n;
-}
-
-function share(value: unknown): number {
-  const form = 'a number in [0, 1]';
-  const n = number('latencySampling', value, form);
-  if (!(n >= 0 && n <= 1)) throw new RangeError(expected('latencySampling', form, value));
-  return n;
-}
-
-function duration(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  const form = 'a duration in ms >= 0';
-  const n = number(option, value, form);
-  if (!(n >= 0 && n < Number.POSITIVE_INFINITY)) throw new RangeError(expected(option, form, value));
-  return n;
-}
-
-function positive(option: string, value: unknown): number {
-  const form = 'a duration in ms > 0';
-  const n = number(option, value, form);
-  if (!(n > 0 && n < Number.POSITIVE_INFINITY)) throw new RangeError(expected(option, form, value));
-  return n;
-}
-
-function bool(option: string, value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new TypeError(expected(option, 'a boolean', value));
-  return value;
-}
-
-function fn<F>(option: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function')
-    throw new TypeError(expected(option, 'a function', value));
-  return value;
-}
-
-function errorClasses(option: string, value: unknown): readonly ErrorClass[] {
-  if (value === undefined) return Object.freeze([]);
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
-    throw new TypeError(expected(option, 'an array of error classes such as [TypeError]', value));
-  }
-  return Object.freeze([...value]) as readonly ErrorClass[];
-}
-
 function resolveWindow(value: unknown): ResolvedOptions['window'] {
-  if (value === undefined) return Object.freeze({ type: 'count', size: DEFAULTS.windowSize });
+  if (value === undefined) return DEFAULT_WINDOW;
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(
       expected('window', "{ type: 'count', size } or { type: 'time', duration, buckets }", value),
@@ -285,51 +285,4 @@ function resolveBackoff(value: unknown): ResolvedOptions['backoff'] {
     jitter,
   };
   return Object.freeze(resolved);
-}
-
-function nestedKeys(option: string, value: object, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const near = closestName(key, known);
-    throw new TypeError(
-      `Unknown option \`${option}.${key}\`${near === undefined ? `; expected one of ${known.join(', ')}` : `; did you mean \`${option}.${near}\`?`}`,
-    );
-  }
-}
-
-function resolveLogger(value: unknown): ResolvedOptions['logger'] {
-  if (value === undefined) return undefined;
-  const l = value as Record<string, unknown> | null;
-  if (
-    typeof l !== 'object' ||
-    l === null ||
-    ['info', 'warn', 'error'].some((m) => typeof l[m] !== 'function')
-  ) {
-    throw new TypeError(
-      expected('logger', 'an object with info(), warn() and error() (pino-compatible)', value),
-    );
-  }
-  return value as ResolvedOptions['logger'];
-}
-
-function resolveClock(value: unknown): Clock {
-  if (value === undefined) return systemClock;
-  const c = value as Record<string, unknown> | null;
-  if (
-    typeof c !== 'object' ||
-    c === null ||
-    ['now', 'setTimeout', 'clearTimeout'].some((m) => typeof c[m] !== 'function')
-  ) {
-    throw new TypeError(expected('clock', 'an object with now(), setTimeout() and clearTimeout()', value));
-  }
-  return value as Clock;
-}
-
-function resolveStore(value: unknown): ResolvedOptions['store'] {
-  if (value === undefined) return undefined;
-  const s = value as Record<string, unknown> | null;
-  if (typeof s !== 'object' || s === null || typeof s.bind !== 'function') {
-    throw new TypeError(expected('store', 'a StateStore with bind() and close()', value));
-  }
-  return value as ResolvedOptions['store'];
 }

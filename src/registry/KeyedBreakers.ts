@@ -1,8 +1,8 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import type { Clock } from '../clock/Clock.js';
 import { expected } from '../internal/describe.js';
-import { resolveOptions } from '../internal/resolveOptions.js';
-import type { CircuitBreakerOptions } from '../options.js';
+import { resolveOptions, shareOptions } from '../internal/resolveOptions.js';
+import type { CircuitBreakerOptions, ResolvedOptions } from '../options.js';
 
 /**
  * Options of a keyed group ({@link CircuitBreakerRegistry.keyed}): the options every breaker of the
@@ -66,7 +66,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
   readonly shared: boolean;
   /** Whether the group's breakers are `critical` (see `registry.health()`). */
   readonly critical: boolean;
-  readonly #options: CircuitBreakerOptions;
+  readonly #options: ResolvedOptions;
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
 
@@ -101,18 +101,19 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
         );
       }
     }
-    // Validates once, with a name like the ones the group will use, so that `get()` cannot throw.
-    const resolved = resolveOptions({ ...breakerOptions, name: `${name}:key` });
+    // The seam for shared state: when `shared` is false, a `store` is kept off the group's breakers
+    // (the store option itself joins with `breakwater/redis`).
+    const { store: _store, ...local } = breakerOptions;
+    // Resolved once, so that `get()` cannot throw and every breaker of the group shares one frozen
+    // options object: a keyed breaker's memory is then its state alone.
+    const resolved = resolveOptions({ ...(shared ? breakerOptions : local), name });
     this.name = name;
     this.maxKeys = maxKeys;
     this.idleTtl = idleTtl;
     this.shared = shared;
     this.critical = resolved.critical;
     this.#clock = resolved.clock;
-    // The seam for shared state: when `shared` is false, a `store` is kept off the group's breakers
-    // (the store option itself joins with `breakwater/redis`).
-    const { store: _store, ...local } = breakerOptions;
-    this.#options = Object.freeze(shared ? breakerOptions : local);
+    this.#options = resolved;
   }
 
   /** Breakers currently kept. */
@@ -143,7 +144,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     } else {
       if (entries.size >= this.maxKeys) this.#evictOne();
       entry = {
-        breaker: new CircuitBreaker({ ...this.#options, name: `${this.name}:${key}` }),
+        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`)),
         lastUsed: now,
       };
     }

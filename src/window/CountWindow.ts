@@ -30,6 +30,13 @@ export class CountWindow implements OutcomeWindow {
 
   advance(_now: number): void {}
 
+  /** Starts a cleared window as if `count` successes had been recorded (at most `size` are kept). */
+  fillWithSuccesses(count: number): void {
+    const size = this.#ring.length;
+    this.calls = Math.min(count, size);
+    this.#head = this.calls % size;
+  }
+
   clear(): void {
     this.#head = 0;
     this.calls = 0;

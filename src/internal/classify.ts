@@ -1,0 +1,44 @@
+import type { ErrorClass, ResolvedOptions } from '../options.js';
+
+/** @internal Where a throwing classifier is reported. */
+export interface Reporter {
+  reportError(error: unknown, what: string): void;
+}
+
+/**
+ * @internal Whether a thrown `error` counts as a failure: `include` (an allow-list), `exclude`
+ * (business errors) and `isFailure` must all agree. A classifier that throws is reported and the
+ * default applies: the error counts.
+ */
+export function countsAsFailure(options: ResolvedOptions, error: unknown, reporter: Reporter): boolean {
+  const { include, exclude, isFailure } = options;
+  if (include.length > 0 && !instanceOfAny(error, include)) return false;
+  if (exclude.length > 0 && instanceOfAny(error, exclude)) return false;
+  if (isFailure === undefined) return true;
+  try {
+    return Boolean(isFailure(error));
+  } catch (thrown) {
+    reporter.reportError(thrown, 'isFailure threw; counting the error as a failure');
+    return true;
+  }
+}
+
+/**
+ * @internal Whether a resolved `value` counts as a failure (`isResultFailure`). A throwing classifier
+ * is reported and the default applies: the value is a success.
+ */
+export function isResultFailure(options: ResolvedOptions, value: unknown, reporter: Reporter): boolean {
+  const classify = options.isResultFailure;
+  if (classify === undefined) return false;
+  try {
+    return Boolean(classify(value));
+  } catch (thrown) {
+    reporter.reportError(thrown, 'isResultFailure threw; counting the value as a success');
+    return false;
+  }
+}
+
+function instanceOfAny(error: unknown, classes: readonly ErrorClass[]): boolean {
+  for (const errorClass of classes) if (error instanceof errorClass) return true;
+  return false;
+}

@@ -1,0 +1,64 @@
+import { BulkheadFullError } from '../errors/BulkheadFullError.js';
+import { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
+import { CircuitBreakerOpenError, openMessage } from '../errors/CircuitBreakerOpenError.js';
+import type { RejectionReason } from '../events.js';
+
+/** @internal Admission results below zero: why a call was refused. */
+export const REFUSED_OPEN = -1;
+export const REFUSED_HALF_OPEN = -2;
+export const REFUSED_FORCED = -3;
+export const REFUSED_BULKHEAD = -4;
+export const REFUSED_DISPOSED = -5;
+
+const REASONS: readonly RejectionReason[] = ['open', 'half_open_full', 'forced_open', 'bulkhead', 'disposed'];
+
+/** @internal The `rejected` event's reason for a refusal code. */
+export function rejectionReason(code: number): RejectionReason {
+  return REASONS[-code - 1]!;
+}
+
+/** @internal A breaker's refusal messages, built on its first refusal (most breakers never refuse). */
+export interface RefusalMessages {
+  readonly open: string;
+  readonly half_open: string;
+  readonly forced_open: string;
+}
+
+/** @internal */
+export function refusalMessages(name: string): RefusalMessages {
+  return {
+    open: openMessage(name, 'open'),
+    half_open: openMessage(name, 'half_open'),
+    forced_open: openMessage(name, 'forced_open'),
+  };
+}
+
+/**
+ * @internal The error for a refusal. The open paths build it without capturing a stack trace: the
+ * stack of a fail-fast rejection says nothing and would dominate its cost.
+ */
+export function refusalError(
+  code: number,
+  name: string,
+  messages: RefusalMessages,
+  retryAfter: number,
+  maxConcurrentCalls: number,
+): CircuitBreakerError {
+  switch (code) {
+    case REFUSED_OPEN:
+      return CircuitBreakerOpenError.fast(name, 'open', retryAfter, messages.open);
+    case REFUSED_HALF_OPEN:
+      return CircuitBreakerOpenError.fast(name, 'half_open', 0, messages.half_open);
+    case REFUSED_FORCED:
+      return CircuitBreakerOpenError.fast(
+        name,
+        'forced_open',
+        Number.POSITIVE_INFINITY,
+        messages.forced_open,
+      );
+    case REFUSED_BULKHEAD:
+      return new BulkheadFullError(name, maxConcurrentCalls);
+    default:
+      return new CircuitBreakerError(`Circuit breaker '${name}' is disposed`, 'ERR_CIRCUIT_DISPOSED', name);
+  }
+}

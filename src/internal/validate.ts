@@ -1,0 +1,114 @@
+import type { ErrorClass } from '../options.js';
+import { closestName } from './closestName.js';
+import { expected } from './describe.js';
+
+// @internal Validators for options: each returns the value or throws TypeError (wrong type) or
+// RangeError (out of range) with the standard message naming the option, the form and the value.
+
+/** A number that is not NaN. */
+export function number(option: string, value: unknown, form: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(expected(option, form, value));
+  return value;
+}
+
+/** An integer >= `min`. */
+export function integer(option: string, value: unknown, min: number): number {
+  const form = `an integer >= ${min}`;
+  const n = number(option, value, form);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+/** An integer >= `min`, or `false` (undefined reads as false). */
+export function optionalInteger(option: string, value: unknown, min: number): number | false {
+  if (value === undefined || value === false) return false;
+  const form = `an integer >= ${min}, or false`;
+  const n = number(option, value, form);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+/** A share in (0, 1], or `false` (undefined reads as false). */
+export function rate(option: string, value: unknown): number | false {
+  if (value === undefined || value === false) return false;
+  const form = 'a number in (0, 1], or false';
+  const n = number(option, value, form);
+  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+/** A share in [0, 1]. */
+export function share(option: string, value: unknown): number {
+  const form = 'a number in [0, 1]';
+  const n = number(option, value, form);
+  if (!(n >= 0 && n <= 1)) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+/** A finite duration in ms >= 0, or `fallback` when undefined. */
+export function duration(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const form = 'a duration in ms >= 0';
+  const n = number(option, value, form);
+  if (!(n >= 0 && n < Number.POSITIVE_INFINITY)) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+/** A finite duration in ms > 0. */
+export function positive(option: string, value: unknown): number {
+  const form = 'a duration in ms > 0';
+  const n = number(option, value, form);
+  if (!(n > 0 && n < Number.POSITIVE_INFINITY)) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+/** A boolean; undefined reads as false. */
+export function bool(option: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(expected(option, 'a boolean', value));
+  return value;
+}
+
+/** A function, or undefined. */
+export function fn<F>(option: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function')
+    throw new TypeError(expected(option, 'a function', value));
+  return value;
+}
+
+const NO_CLASSES: readonly ErrorClass[] = Object.freeze([]);
+
+/** An array of error classes, copied and frozen (one shared empty array when absent). */
+export function errorClasses(option: string, value: unknown): readonly ErrorClass[] {
+  if (value === undefined) return NO_CLASSES;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) {
+    throw new TypeError(expected(option, 'an array of error classes such as [TypeError]', value));
+  }
+  return value.length === 0 ? NO_CLASSES : (Object.freeze([...value]) as readonly ErrorClass[]);
+}
+
+/** An object with every one of `methods`, or undefined. */
+export function withMethods<T>(
+  option: string,
+  value: unknown,
+  methods: readonly string[],
+  form: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  const o = value as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null || methods.some((m) => typeof o[m] !== 'function')) {
+    throw new TypeError(expected(option, form, value));
+  }
+  return value as T;
+}
+
+/** Refuses keys of a nested option outside `known`, naming the closest one. */
+export function nestedKeys(option: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = closestName(key, known);
+    throw new TypeError(
+      `Unknown option \`${option}.${key}\`${near === undefined ? `; expected one of ${known.join(', ')}` : `; did you mean \`${option}.${near}\`?`}`,
+    );
+  }
+}
