@@ -1,41 +1,48 @@
 // @ts-check
-/** A call with a timeout (1 s, never reached) and 1000 calls in flight, against their floors. */
+/**
+ * A call with a timeout (100 ms, never reached) against a bare `await`. Peers that set one timer per
+ * call leave them pending after their batch; the harness waits them out (`settleMs`) so they never
+ * fire inside another variant's measurement.
+ */
 import { interleave, report, row } from './lib/measure.js';
 import { breakwater, cockatiel, cockatielBreaker, ok, opossum } from './lib/peers.js';
 
-const bw = breakwater({ timeout: 1000 });
+const bw = breakwater({ timeout: 100 });
 const ckTimeout = cockatiel.wrap(
-  cockatiel.timeout(1000, cockatiel.TimeoutStrategy.Cooperative),
+  cockatiel.timeout(100, cockatiel.TimeoutStrategy.Cooperative),
   cockatielBreaker(),
 );
-const op = opossum(ok, { timeout: 1000 });
+const op = opossum(ok, { timeout: 100 });
 
-const withTimeout = await interleave([
-  {
-    name: 'floor',
-    run: async (n) => {
-      for (let i = 0; i < n; i++) await ok();
+const withTimeout = await interleave(
+  [
+    {
+      name: 'floor',
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await ok();
+      },
     },
-  },
-  {
-    name: 'breakwater',
-    run: async (n) => {
-      for (let i = 0; i < n; i++) await bw.call(ok);
+    {
+      name: 'breakwater',
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await bw.call(ok);
+      },
     },
-  },
-  {
-    name: 'cockatiel',
-    run: async (n) => {
-      for (let i = 0; i < n; i++) await ckTimeout.execute(ok);
+    {
+      name: 'cockatiel',
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await ckTimeout.execute(ok);
+      },
     },
-  },
-  {
-    name: 'opossum',
-    run: async (n) => {
-      for (let i = 0; i < n; i++) await op.fire();
+    {
+      name: 'opossum',
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await op.fire();
+      },
     },
-  },
-]);
+  ],
+  { settleMs: 150 },
+);
 op.shutdown();
 
 const t = /** @type {Record<string, number[]>} */ (withTimeout);

@@ -1,7 +1,7 @@
 import { CircuitBreakerTimeoutError } from './errors/CircuitBreakerTimeoutError.js';
 import type { BreakerCore } from './internal/BreakerCore.js';
 import { neverAborted } from './internal/context.js';
-import { Deadline, schedulerFor } from './internal/TimeoutScheduler.js';
+import { Deadline } from './internal/TimeoutScheduler.js';
 
 /** Options of `breaker.acquire()` and `breaker.tryAcquire()`. */
 export interface PermitOptions {
@@ -50,7 +50,7 @@ export class Permit extends Deadline implements Disposable {
     this.#timeout = timeout;
     if (timeout !== undefined) {
       this.#controller = new AbortController();
-      schedulerFor(core.clock).schedule(this, timeout);
+      core.scheduler().schedule(this, timeout);
     }
   }
 
@@ -112,7 +112,7 @@ export class Permit extends Deadline implements Disposable {
     if (this.#settled) return false;
     this.#settled = true;
     this.#core.inFlight--;
-    if (this.deadlineBucket !== undefined) schedulerFor(this.#core.clock).cancel(this);
+    if (this.deadlineBucket !== undefined) this.#core.scheduler().cancel(this);
     return true;
   }
 }

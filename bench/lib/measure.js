@@ -3,7 +3,7 @@ import { median, ratio, rotate } from './stats.js';
 
 /**
  * @typedef {{ name: string, run: (n: number) => Promise<void> | void }} Variant
- * @typedef {{ rounds?: number, warmup?: number, batchMs?: number }} MeasureOptions
+ * @typedef {{ rounds?: number, warmup?: number, batchMs?: number, settleMs?: number }} MeasureOptions
  */
 
 const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
@@ -40,11 +40,13 @@ async function calibrate(variant, batchMs) {
 /**
  * Runs the variants interleaved: every round runs each once (in a rotated order) for the same batch
  * size, so drift hits them alike. Returns ns/op samples per variant name (warm-up rounds dropped).
+ * `settleMs` waits after each batch so that timers a variant left pending (a peer's per-call timeout
+ * timers) fire before the next variant is timed, not during its measurement.
  * @param {Variant[]} variants
  * @param {MeasureOptions} [options]
  * @returns {Promise<Record<string, number[]>>}
  */
-export async function interleave(variants, { rounds = 12, warmup = 2, batchMs = 25 } = {}) {
+export async function interleave(variants, { rounds = 12, warmup = 2, batchMs = 25, settleMs = 0 } = {}) {
   /** @type {Map<string, number>} */
   const sizes = new Map();
   for (const variant of variants) sizes.set(variant.name, await calibrate(variant, batchMs));
@@ -55,6 +57,7 @@ export async function interleave(variants, { rounds = 12, warmup = 2, batchMs = 
     for (const variant of rotate(variants, round)) {
       const ns = await timeBatch(variant, /** @type {number} */ (sizes.get(variant.name)));
       if (round >= warmup) /** @type {number[]} */ (samples[variant.name]).push(ns);
+      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
     }
   }
   return samples;

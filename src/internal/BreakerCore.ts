@@ -5,6 +5,7 @@ import { CallStats } from './CallStats.js';
 import { countsAsFailure, isResultFailure } from './classify.js';
 import { type RefusalMessages, refusalError, refusalMessages, rejectionReason } from './refusals.js';
 import { StateMachine, type Transition } from './StateMachine.js';
+import { schedulerFor, type TimeoutScheduler } from './TimeoutScheduler.js';
 import { logTransition } from './transitionLog.js';
 
 /** @internal Outcome handlers of one generation, so the fast path allocates no closure per call. */
@@ -33,6 +34,7 @@ export class BreakerCore extends StateMachine {
   #lastFailureAt = 0;
   #handlers: Handlers | undefined = undefined;
   #messages: RefusalMessages | undefined = undefined;
+  #scheduler: TimeoutScheduler | undefined = undefined;
 
   constructor(name: string, options: ResolvedOptions) {
     super(name, options);
@@ -130,6 +132,11 @@ export class BreakerCore extends StateMachine {
   countRefused(code: number): void {
     this.stats.rejected++;
     if (this.#has('rejected')) this.#emit('rejected', { name: this.name, reason: rejectionReason(code) });
+  }
+
+  /** The timeout scheduler shared by every breaker on this breaker's clock. */
+  scheduler(): TimeoutScheduler {
+    return (this.#scheduler ??= schedulerFor(this.clock));
   }
 
   /** Start time of a call if it is to be timed, else `NaN` (a deterministic sample otherwise). */

@@ -2,7 +2,7 @@ import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError
 import type { CallContext, Fallback, Protected } from '../options.js';
 import type { BreakerCore } from './BreakerCore.js';
 import { neverAborted } from './context.js';
-import { Deadline, schedulerFor } from './TimeoutScheduler.js';
+import { Deadline } from './TimeoutScheduler.js';
 
 /**
  * @internal Whether a fallback may replace `error`: one is set, the breaker is not disposed, and
@@ -34,11 +34,10 @@ export class Call<T> extends Deadline implements CallContext {
   readonly #fallback: Fallback<T> | undefined;
   #signal: AbortSignal | undefined = undefined;
   #controller: AbortController | undefined = undefined;
-  #abortReason: unknown = undefined;
-  #aborted = false;
-  #settled = false;
-  #resolve: (value: T | PromiseLike<T>) => void = noop;
-  #reject: (error: unknown) => void = noop;
+  #abortReason: unknown = NOT_ABORTED;
+  /** Both `undefined` once the call has settled. */
+  #resolve: ((value: T | PromiseLike<T>) => void) | undefined = undefined;
+  #reject: ((error: unknown) => void) | undefined = undefined;
 
   constructor(
     core: BreakerCore,
@@ -58,105 +57,130 @@ export class Call<T> extends Deadline implements CallContext {
 
   get signal(): AbortSignal {
     if (this.#signal !== undefined) return this.#signal;
-    if (this.#aborted) return (this.#signal = AbortSignal.abort(this.#abortReason));
+    if (this.#abortReason !== NOT_ABORTED) return (this.#signal = AbortSignal.abort(this.#abortReason));
     if (this.#timeout === false) return (this.#signal = this.#callerSignal ?? neverAborted());
     this.#controller = new AbortController();
     return (this.#signal = this.#controller.signal);
   }
 
   run(fn: Protected<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-      if (this.#timeout !== false) {
-        const start = this.#start;
-        const scheduler = schedulerFor(this.#core.clock);
-        if (Number.isNaN(start)) scheduler.schedule(this, this.#timeout);
-        else scheduler.schedule(this, this.#timeout, start);
-      }
-      this.#callerSignal?.addEventListener('abort', this);
-      let result: T | PromiseLike<T>;
-      try {
-        result = fn(this);
-      } catch (error) {
-        this.#onError(error);
-        return;
-      }
-      if (isThenable(result)) {
-        Promise.resolve(result).then(
-          (value) => this.#onValue(value),
-          (error: unknown) => this.#onError(error),
-        );
-      } else {
-        this.#onValue(result);
-      }
-    });
+    const promise = new Promise<T>(capture);
+    this.#resolve = captured.resolve as (value: T | PromiseLike<T>) => void;
+    this.#reject = captured.reject;
+    if (this.#timeout !== false) {
+      const start = this.#start;
+      this.#core
+        .scheduler()
+        .schedule(this, this.#timeout, Number.isNaN(start) ? this.#core.clock.now() : start);
+    }
+    this.#callerSignal?.addEventListener('abort', this);
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn(this);
+    } catch (error) {
+      this.#onError(error);
+      return promise;
+    }
+    if (isThenable(result)) {
+      (result instanceof Promise ? result : Promise.resolve(result)).then(
+        (value: T) => this.#onValue(value),
+        (error: unknown) => this.#onError(error),
+      );
+    } else {
+      this.#onValue(result);
+    }
+    return promise;
   }
 
   /** The caller's signal aborted: reject with its reason at once; the outcome is ignored. */
   handleEvent(): void {
-    if (this.#settled) return;
+    const reject = this.#reject;
+    if (reject === undefined) return;
     this.#finish();
     const reason = this.#callerSignal?.reason;
     this.#abort(reason);
     this.#core.settleIgnored(this.#generation, reason);
-    this.#reject(reason);
+    reject(reason);
   }
 
   /** The timeout elapsed: abort the function's signal and fail the call. */
   expire(): void {
-    if (this.#settled) return;
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (resolve === undefined || reject === undefined) return;
     this.#finish();
     const timeout = this.#timeout as number;
     const error = new CircuitBreakerTimeoutError(this.#core.name, timeout);
     this.#abort(error);
     this.#core.settleTimeout(this.#generation, this.#start, error, timeout);
-    this.#fallbackOr(error);
+    this.#fallbackOr(error, resolve, reject);
   }
 
   #onValue(value: T): void {
-    if (this.#settled) return;
+    const resolve = this.#resolve;
+    if (resolve === undefined) return;
     this.#finish();
     this.#core.settleValue(this.#generation, this.#start, value);
-    this.#resolve(value);
+    resolve(value);
   }
 
   #onError(error: unknown): void {
-    if (this.#settled) return;
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (resolve === undefined || reject === undefined) return;
     this.#finish();
     this.#core.settleError(this.#generation, this.#start, error);
-    this.#fallbackOr(error);
+    this.#fallbackOr(error, resolve, reject);
   }
 
-  #fallbackOr(error: unknown): void {
+  #fallbackOr(
+    error: unknown,
+    resolve: (value: T | PromiseLike<T>) => void,
+    reject: (error: unknown) => void,
+  ): void {
     const fallback = this.#fallback;
     if (fallback === undefined || !fallbackApplies(this.#core, fallback, error)) {
-      this.#reject(error);
+      reject(error);
       return;
     }
     this.#core.noteFallback(error);
     try {
-      this.#resolve(fallback(error, this));
+      resolve(fallback(error, this));
     } catch (thrown) {
-      this.#reject(thrown);
+      reject(thrown);
     }
   }
 
   #abort(reason: unknown): void {
-    this.#aborted = true;
     this.#abortReason = reason;
     this.#controller?.abort(reason);
   }
 
+  /** Settles once: frees the concurrency slot, the deadline and the abort listener. */
   #finish(): void {
-    this.#settled = true;
+    this.#resolve = undefined;
+    this.#reject = undefined;
     this.#core.inFlight--;
-    if (this.deadlineBucket !== undefined) schedulerFor(this.#core.clock).cancel(this);
+    if (this.deadlineBucket !== undefined) this.#core.scheduler().cancel(this);
     this.#callerSignal?.removeEventListener('abort', this);
   }
 }
 
-function noop(): void {}
+const NOT_ABORTED: unique symbol = Symbol('not aborted');
+
+/**
+ * The resolving functions of the promise being built: one shared executor stores them here, so that
+ * a call allocates no executor closure of its own. Read right after `new Promise(capture)`.
+ */
+const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {
+  resolve: () => {},
+  reject: () => {},
+};
+
+function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve as (value: unknown) => void;
+  captured.reject = reject;
+}
 
 /** @internal */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
