@@ -51,7 +51,7 @@ describe('timeout', () => {
     clock.advance(20);
     await expect(short).rejects.toMatchObject({ timeout: 10 });
     await expect(none).resolves.toBe('ok');
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.refedTimers).toBe(0);
   });
 
   it('creates the signal only when fn reads it; a signal read after the timeout is already aborted', async () => {
@@ -72,7 +72,7 @@ describe('timeout', () => {
     const calls = Array.from({ length: 50 }, () => breaker.call(ok));
     expect(clock.pendingTimers).toBe(1); // one per deadline bucket, not one per call
     await Promise.all(calls);
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.refedTimers).toBe(0); // released: nothing keeps the process alive
   });
 });
 

@@ -81,12 +81,12 @@ describe('permits', () => {
     });
   });
 
-  it('a settled permit clears its timer', () => {
+  it('a settled permit releases its timer', () => {
     const { clock, breaker } = setup();
     const permit = breaker.acquire({ timeout: 100 });
-    expect(clock.pendingTimers).toBe(1);
+    expect(clock.refedTimers).toBe(1);
     permit.success();
-    expect(clock.pendingTimers).toBe(0);
+    expect(clock.refedTimers).toBe(0);
   });
 
   it('disposing an unsettled permit records a failure; a settled one records nothing more', () => {

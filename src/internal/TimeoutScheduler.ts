@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../clock/Clock.js';
+import type { Clock } from '../clock/Clock.js';
 
 /** @internal Something that can time out: a call or a permit. Linked into its deadline bucket. */
 export abstract class Deadline {
@@ -19,32 +19,31 @@ interface RefHandle {
 class DeadlineBucket {
   head: Deadline | undefined = undefined;
   handle: unknown = undefined;
-  /** Set while the bucket is empty but its (system) timer is kept, unref'd, for the next call. */
+  /** Set while the bucket is empty but its timer is kept, unref'd, for the next call. */
   idle: RefHandle | undefined = undefined;
   constructor(readonly at: number) {}
 }
 
 /**
  * @internal Call timeouts share timers: deadlines are rounded up to a bucket of max(10 ms, 1% of the
- * timeout), and each bucket has one timer, cleared when its last member settles. A timeout therefore
- * fires no earlier than asked and at most max(10 ms, 1%) later (plus event-loop delay), and heavy
+ * timeout), and each bucket has one timer. A timeout therefore fires no earlier than asked (a timer
+ * that fires early is set again) and at most max(10 ms, 1%) later, plus event-loop delay; heavy
  * traffic with one timeout costs about 100 timers a second instead of one per call. The timers are
- * ordinary (not unref'd): a caller is waiting on them.
+ * ordinary while a caller waits on them.
  *
- * With the system clock, a bucket whose last call settles keeps its timer `unref()`ed instead of
- * clearing it (the process is no longer kept alive for it), and a call landing in the same bucket
- * `ref()`s it again: back-to-back calls then share one timer instead of setting and clearing one each
- * (Node's timer-list insert and removal were 90% of a call with a timeout). The idle timer fires at
- * its deadline, finds nothing and is gone.
+ * When the last call of a bucket settles, its timer is released at once: `unref()`ed where the clock's
+ * handles allow it (Node's and FakeClock's), so it no longer keeps the process alive, and `ref()`ed
+ * again by a call landing in the same bucket, so back-to-back calls share one timer instead of
+ * setting and clearing one each (Node's timer-list insert and removal were 90% of a call with a
+ * timeout). An idle timer fires once at its deadline, finds nothing and is gone. Clocks whose handles
+ * cannot be unref'd have the timer cleared instead.
  */
 export class TimeoutScheduler {
   readonly #clock: Clock;
   readonly #buckets = new Map<number, DeadlineBucket>();
-  readonly #keepIdle: boolean;
 
   constructor(clock: Clock) {
     this.#clock = clock;
-    this.#keepIdle = clock === systemClock;
   }
 
   /** Buckets with a pending timer (idle, unref'd ones not counted). */
@@ -87,7 +86,7 @@ export class TimeoutScheduler {
     target.deadlineNext = undefined;
     if (bucket.head === undefined) {
       const handle = bucket.handle as Partial<RefHandle> | null | undefined;
-      if (this.#keepIdle && typeof handle?.unref === 'function' && typeof handle.ref === 'function') {
+      if (typeof handle?.unref === 'function' && typeof handle.ref === 'function') {
         handle.unref();
         bucket.idle = handle as RefHandle;
         return;
@@ -98,6 +97,12 @@ export class TimeoutScheduler {
   }
 
   #fire(bucket: DeadlineBucket): void {
+    const now = this.#clock.now();
+    if (bucket.head !== undefined && now < bucket.at) {
+      // Timers run on the event loop's clock, which can lag `clock.now()`: never expire early.
+      bucket.handle = this.#clock.setTimeout(() => this.#fire(bucket), Math.ceil(bucket.at - now));
+      return;
+    }
     this.#buckets.delete(bucket.at);
     let target = bucket.head;
     bucket.head = undefined;
