@@ -10,9 +10,9 @@
  * Run: `npx tsx examples/broker.ts` (RabbitMQ at amqp://guest:guest@127.0.0.1:5672).
  */
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import amqp, { type ConfirmChannel } from 'amqplib';
 import { CircuitBreaker, isCircuitBreakerOpenError } from 'breakwater';
+import { runIfMain } from './support/runIfMain.js';
 
 /** The example broker. */
 export const BROKER_URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -104,12 +104,4 @@ export async function main(url = BROKER_URL): Promise<BrokerOutcome> {
   return outcome;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (outcome) => console.log(outcome),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, main);

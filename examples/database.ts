@@ -10,9 +10,9 @@
  * Run: `npx tsx examples/database.ts` (PostgreSQL at 127.0.0.1:5432, user postgres, database test).
  */
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { CircuitBreaker, isCircuitBreakerOpenError, isCircuitBreakerTimeoutError } from 'breakwater';
 import pg from 'pg';
+import { runIfMain } from './support/runIfMain.js';
 
 /** Connection settings of the example database. */
 export const DATABASE = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
@@ -172,12 +172,4 @@ export async function main(): Promise<DatabaseOutcome> {
   return outcome;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (outcome) => console.log(outcome),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, main);

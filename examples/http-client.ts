@@ -11,8 +11,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { CircuitBreaker } from 'breakwater';
+import { runIfMain } from './support/runIfMain.js';
 
 interface Rate {
   eurUsd: number;
@@ -102,12 +102,4 @@ export async function main(): Promise<HttpClientOutcome> {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (outcome) => console.log(outcome),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, main);

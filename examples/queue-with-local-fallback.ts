@@ -14,10 +14,10 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { CircuitBreaker } from 'breakwater';
 import { BROKER_URL, publishConfirmed } from './broker.js';
+import { runIfMain } from './support/runIfMain.js';
 import { TcpProxy } from './support/TcpProxy.js';
 
 /** Messages waiting for the broker, one JSON per line in a file (they survive a restart). */
@@ -209,12 +209,4 @@ export async function main(): Promise<QueueOutcome> {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (outcome) => console.log(outcome),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, main);
