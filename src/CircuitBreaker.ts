@@ -2,9 +2,10 @@ import type { CircuitState } from './CircuitState.js';
 import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
 import { BreakerCore } from './internal/BreakerCore.js';
-import { Call, fallbackApplies, isThenable } from './internal/Call.js';
-import { checkCallOptions, checkDuration, permitTimeout } from './internal/callOptions.js';
-import { contextWith, FAST_CONTEXT } from './internal/context.js';
+import { fallbackApplies, isThenable } from './internal/Call.js';
+import { checkDuration, permitTimeout } from './internal/callOptions.js';
+import { callWithOptions, misuse } from './internal/callWithOptions.js';
+import { FAST_CONTEXT } from './internal/context.js';
 import { expected } from './internal/describe.js';
 import { metricsSnapshot } from './internal/metricsSnapshot.js';
 import { resolveBreakerOptions } from './internal/resolveOptions.js';
@@ -107,9 +108,9 @@ export class CircuitBreaker {
    * {@link BulkheadFullError}, or `fn`'s own error unchanged.
    */
   call<T>(fn: Protected<T>, options?: CallOptions<T>): Promise<T> {
-    if (options !== undefined || this.#slowPath) return this.#callWithOptions(fn, options);
+    if (options !== undefined || this.#slowPath) return callWithOptions(this.#core, fn, options);
     const core = this.#core;
-    if (typeof fn !== 'function') return this.#misuse(fn);
+    if (typeof fn !== 'function') return misuse(core, fn);
     const generation = core.admit();
     if (generation < 0) return Promise.reject(core.refuse(generation));
     const start = core.startTime();
@@ -154,44 +155,6 @@ export class CircuitBreaker {
   #settleError(generation: number, start: number, error: unknown): void {
     this.#core.inFlight--;
     this.#core.settleError(generation, start, error);
-  }
-
-  #callWithOptions<T>(fn: Protected<T>, options: CallOptions<T> | undefined): Promise<T> {
-    const core = this.#core;
-    const problem = checkCallOptions(options);
-    if (problem !== undefined) return this.#misuse(fn, problem);
-    if (typeof fn !== 'function') return this.#misuse(fn);
-    const signal = options?.signal;
-    if (signal?.aborted) {
-      core.countIgnored(signal.reason);
-      return Promise.reject(signal.reason);
-    }
-    const fallback = (options?.fallback ?? core.options.fallback) as Fallback<T> | undefined;
-    const generation = core.admit();
-    if (generation < 0) {
-      const error = core.refuse(generation);
-      if (!core.disposed && fallback !== undefined)
-        return this.#serveFallback(fallback, error, contextWith(signal));
-      return Promise.reject(error);
-    }
-    const timeout = options?.timeout ?? core.options.timeout;
-    return new Call<T>(core, generation, timeout, signal, fallback).run(fn);
-  }
-
-  #serveFallback<T>(fallback: Fallback<T>, error: unknown, ctx: CallContext): Promise<T> {
-    this.#core.noteFallback(error);
-    try {
-      return Promise.resolve(fallback(error, ctx));
-    } catch (thrown) {
-      return Promise.reject(thrown);
-    }
-  }
-
-  /** A call the caller got wrong: rejected with a TypeError and counted as ignored. */
-  #misuse<T>(fn: unknown, message = expected('fn', 'a function', fn)): Promise<T> {
-    const error = new TypeError(message);
-    this.#core.countIgnored(error);
-    return Promise.reject(error);
   }
 
   /**

@@ -44,7 +44,6 @@ export type { PermitOptions } from './Permit.js';
 export { Permit } from './Permit.js';
 export type { AsyncMethod, ProtectOptions } from './protect.js';
 export { protect } from './protect.js';
-export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/CircuitBreakerRegistry.js';
 export { CircuitBreakerRegistry } from './registry/CircuitBreakerRegistry.js';
 export {
   defaultRegistry,
@@ -61,6 +60,7 @@ export type {
 } from './registry/health.js';
 export type { KeyedBreakersOptions } from './registry/KeyedBreakers.js';
 export { KeyedBreakers } from './registry/KeyedBreakers.js';
+export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/registryDefaults.js';
 export type { RetryContext, RetryOptions } from './retry.js';
 export { retry } from './retry.js';
 export type { CircuitBreakerSnapshot } from './snapshot.js';

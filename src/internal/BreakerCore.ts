@@ -4,7 +4,8 @@ import type { ResolvedOptions } from '../options.js';
 import { CallStats } from './CallStats.js';
 import { countsAsFailure, isResultFailure } from './classify.js';
 import { type RefusalMessages, refusalError, refusalMessages, rejectionReason } from './refusals.js';
-import { StateMachine, type Transition } from './StateMachine.js';
+import { StateControl } from './StateControl.js';
+import type { Transition } from './StateMachine.js';
 import { schedulerFor, type TimeoutScheduler } from './TimeoutScheduler.js';
 import { logTransition } from './transitionLog.js';
 
@@ -16,14 +17,14 @@ interface Handlers {
 }
 
 /**
- * @internal A breaker's engine: the {@link StateMachine} plus what it records — cumulative stats,
+ * @internal A breaker's engine: the {@link StateMachine} (with its {@link StateControl}) plus what it records — cumulative stats,
  * latency, classification, events and refusal errors. Every call path (the fast path, `Call`,
  * `Permit`) settles through the `settle*` methods here.
  *
  * What a breaker does not use costs it nothing: the event hub, the latency histogram, the fast-path
  * handlers and the refusal messages are created on first use.
  */
-export class BreakerCore extends StateMachine {
+export class BreakerCore extends StateControl {
   readonly stats = new CallStats();
   /** True when every call must be timed (slow-call rule, timeout, timing listeners). */
   timeAll: boolean;

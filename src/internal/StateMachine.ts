@@ -1,9 +1,10 @@
 import type { CircuitState } from '../CircuitState.js';
-import { type Clock, setUnrefTimeout } from '../clock/Clock.js';
+import type { Clock } from '../clock/Clock.js';
 import type { TransitionReason } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
-import type { RemoteState, StoreBinding } from '../store/StateStore.js';
-import { openPeriod } from './openPeriod.js';
+import type { StoreBinding } from '../store/StateStore.js';
+import { DeadlineTimer } from './DeadlineTimer.js';
+import { OpenPeriod } from './OpenPeriod.js';
 import {
   REFUSED_BULKHEAD,
   REFUSED_DISPOSED,
@@ -11,6 +12,7 @@ import {
   REFUSED_HALF_OPEN,
   REFUSED_OPEN,
 } from './refusals.js';
+import { TrialRound } from './TrialRound.js';
 import { TripRules, type WindowCounts } from './TripRules.js';
 
 /** @internal What a transition announces (to logs and listeners). */
@@ -27,9 +29,11 @@ export interface Transition {
 }
 
 /**
- * @internal The automaton: admission, transitions, the open period with its backoff, half-open trials
- * and the one deadline timer. It reads local state only; a store binding hears of every local
- * transition and current-generation outcome, and may apply remote state.
+ * @internal The automaton: admission, decisions on outcomes, and the transitions that fall due by the
+ * clock, with the open period and its backoff ({@link OpenPeriod}), the half-open round
+ * ({@link TrialRound}) and the deadline timer ({@link DeadlineTimer}). It reads local state only; a
+ * store binding hears of every local transition and current-generation outcome. What the outside
+ * does to the state (manual control, remote state, persistence) is {@link StateControl}.
  *
  * Generations: every transition starts one. Only outcomes of calls admitted in the current generation
  * reach {@link StateMachine.decide}; older ones are stale.
@@ -49,14 +53,12 @@ export abstract class StateMachine {
   protected readonly slowRule: boolean;
   readonly #limit: number;
   #since: number;
-  #openUntil = 0;
-  #openedAtWall: number | null = null;
+  /** The open periods: created on the first opening. */
+  #open: OpenPeriod | undefined = undefined;
   #lastNow = 0;
-  #attempt = 0;
-  #trials = 0;
-  #trialSuccesses = 0;
-  #trialDeadline = Number.POSITIVE_INFINITY;
-  #timer: unknown = undefined;
+  /** The current half-open round (only while half-open). */
+  #round: TrialRound | undefined = undefined;
+  #timer: DeadlineTimer | undefined = undefined;
   #disposed = false;
 
   constructor(name: string, options: ResolvedOptions) {
@@ -76,14 +78,18 @@ export abstract class StateMachine {
   /** Sends an internal failure to the logger. */
   abstract reportError(error: unknown, what: string): void;
 
-  /** Connects a store; from now on outcomes and transitions reach it. */
-  bind(binding: StoreBinding): void {
-    this.binding = binding;
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Refuses every later admission and stops the deadline timer. */
+  protected markDisposed(): void {
+    this.#disposed = true;
     this.arm();
   }
 
-  get disposed(): boolean {
-    return this.#disposed;
+  protected wallNow(): number {
+    return this.clock.wallNow?.() ?? Date.now();
   }
 
   // ---- admission -------------------------------------------------------------------------------
@@ -94,7 +100,7 @@ export abstract class StateMachine {
     let state = this.state;
     if (state === 'open' || state === 'half_open') {
       const now = this.clock.now();
-      if (state === 'open' && now < this.#openUntil) {
+      if (state === 'open' && now < this.periods().until) {
         this.#lastNow = now;
         return REFUSED_OPEN;
       }
@@ -113,15 +119,12 @@ export abstract class StateMachine {
   }
 
   #admitTrial(now: number): number {
-    if (this.#trials >= this.options.halfOpenMaxCalls) return REFUSED_HALF_OPEN;
+    const round = (this.#round ??= new TrialRound());
+    if (round.full(this.options.halfOpenMaxCalls)) return REFUSED_HALF_OPEN;
     if (this.binding !== undefined && !this.binding.trialPermit(this.generation)) return REFUSED_HALF_OPEN;
     if (this.inFlight >= this.#limit) return REFUSED_BULKHEAD;
-    this.#trials++;
     this.inFlight++;
-    if (this.#trialDeadline === Number.POSITIVE_INFINITY) {
-      this.#trialDeadline = now + this.options.halfOpenTimeout;
-      this.arm();
-    }
+    if (round.take(now, this.options.halfOpenTimeout)) this.arm();
     return this.generation;
   }
 
@@ -131,13 +134,13 @@ export abstract class StateMachine {
     this.refresh();
     const state = this.state;
     if (state === 'open' || state === 'forced_open') return false;
-    if (state === 'half_open' && this.#trials >= this.options.halfOpenMaxCalls) return false;
+    if (state === 'half_open' && this.#round?.full(this.options.halfOpenMaxCalls)) return false;
     return this.inFlight < this.#limit;
   }
 
   /** Ms left of the open period, as of the refused admission. */
   protected retryAfter(): number {
-    return Math.max(0, this.#openUntil - this.#lastNow);
+    return Math.max(0, this.periods().until - this.#lastNow);
   }
 
   // ---- decisions -------------------------------------------------------------------------------
@@ -146,11 +149,11 @@ export abstract class StateMachine {
   protected decide(failure: boolean, slow: boolean): void {
     this.binding?.record(failure ? (slow ? 3 : 1) : slow ? 2 : 0, this.generation);
     const state = this.state;
-    if (state === 'half_open') {
-      this.#trials--;
+    const round = this.#round;
+    if (state === 'half_open' && round !== undefined) {
+      round.inFlight--;
       if (failure || (slow && this.slowRule)) this.#reopen('trial_failed', true);
-      else if (++this.#trialSuccesses >= this.options.successThreshold)
-        this.#moveTo('closed', 'trial_succeeded');
+      else if (++round.successes >= this.options.successThreshold) this.moveTo('closed', 'trial_succeeded');
       return;
     }
     const reason = this.rules.record(failure, slow);
@@ -168,7 +171,7 @@ export abstract class StateMachine {
 
   /** An ignored outcome frees its half-open trial slot without deciding. */
   protected releaseTrial(generation: number): void {
-    if (this.isCurrent(generation) && this.state === 'half_open') this.#trials--;
+    if (this.isCurrent(generation) && this.#round !== undefined) this.#round.inFlight--;
   }
 
   // ---- transitions -----------------------------------------------------------------------------
@@ -180,11 +183,12 @@ export abstract class StateMachine {
 
   #applyDue(now: number): void {
     for (;;) {
-      if (this.state === 'open' && now >= this.#openUntil) {
-        this.#moveTo('half_open', 'reset_timeout', this.#openUntil);
-      } else if (this.state === 'half_open' && now >= this.#trialDeadline) {
+      const openUntil = this.#open?.until ?? 0;
+      if (this.state === 'open' && now >= openUntil) {
+        this.moveTo('half_open', 'reset_timeout', openUntil);
+      } else if (this.state === 'half_open' && this.#round !== undefined && now >= this.#round.deadline) {
         // Grows the backoff only if a trial hung, not when trials succeeded but too few arrived.
-        this.#reopen('half_open_timeout', this.#trials > 0, this.#trialDeadline);
+        this.#reopen('half_open_timeout', this.#round.inFlight > 0, this.#round.deadline);
       } else {
         return;
       }
@@ -192,94 +196,29 @@ export abstract class StateMachine {
   }
 
   #trip(reason: TransitionReason): void {
-    this.#attempt = 1;
-    this.#moveTo('open', reason, this.clock.now(), this.#period(1));
+    this.moveTo('open', reason, this.clock.now(), this.periods().first());
   }
 
   #reopen(reason: TransitionReason, grow: boolean, now = this.clock.now()): void {
-    this.#attempt = Math.max(this.#attempt, 1) + (grow ? 1 : 0);
-    this.#moveTo('open', reason, now, this.#period(this.#attempt));
+    this.moveTo('open', reason, now, this.periods().next(grow));
   }
 
-  #period(attempt: number): number {
-    try {
-      return openPeriod(this.options, attempt);
-    } catch (error) {
-      this.reportError(error, 'the backoff function failed; using resetTimeout');
-      return this.options.resetTimeout;
-    }
+  /** The breaker's open periods, created on first use. */
+  protected periods(): OpenPeriod {
+    return (this.#open ??= new OpenPeriod(this.options, this));
   }
 
-  /** `open(durationMs?)`: open now; without a duration, for the current period (no backoff step). */
-  open(duration: number | undefined): void {
-    this.refresh();
-    this.#attempt = Math.max(this.#attempt, 1);
-    const openFor = duration ?? this.#period(this.#attempt);
-    const now = this.clock.now();
-    if (this.state !== 'open') {
-      this.#moveTo('open', 'manual_open', now, openFor);
-      return;
-    }
-    this.#openUntil = now + openFor;
-    this.arm();
-    this.binding?.transition({
-      from: 'open',
-      to: 'open',
-      reason: 'manual_open',
-      generation: this.generation,
-      openFor,
-    });
+  /** The open periods if the breaker has ever opened. */
+  protected get openPeriod(): OpenPeriod | undefined {
+    return this.#open;
   }
 
-  force(state: 'forced_open' | 'forced_closed'): void {
-    this.refresh();
-    this.#moveTo(state, state === 'forced_open' ? 'force_open' : 'force_close');
+  /** Forgets the open periods (`reset()`: the backoff starts over). */
+  protected forgetPeriods(): void {
+    this.#open = undefined;
   }
 
-  /** Back to closed with everything cleared; calls admitted earlier no longer reach the metrics. */
-  reset(fromRemote = false): void {
-    this.refresh();
-    const from = this.state;
-    this.#attempt = 0;
-    this.rules.clear();
-    if (from !== 'closed') {
-      this.#moveTo('closed', 'reset', this.clock.now(), 0, fromRemote);
-    } else {
-      this.generation++;
-      if (!fromRemote)
-        this.binding?.transition({ from, to: 'closed', reason: 'reset', generation: this.generation });
-    }
-    this.resetGeneration = this.generation;
-  }
-
-  /** Applies state decided elsewhere; never reported back to the store. */
-  applyRemote(remote: RemoteState): void {
-    if (this.#disposed) return;
-    if (remote.reason === 'reset') {
-      this.reset(true);
-      return;
-    }
-    this.refresh();
-    const now = this.clock.now();
-    const openFor = remote.retryAfter ?? this.#period(Math.max(this.#attempt, 1));
-    if (remote.state === 'open' && this.state === 'open') {
-      this.#openUntil = now + openFor;
-      this.arm();
-      return;
-    }
-    this.#moveTo(remote.state, 'remote', now, openFor, true);
-  }
-
-  /** Restores a saved state at construction (no event: nobody listens yet). */
-  restore(state: CircuitState, remainingOpenMs: number, attempt: number): void {
-    this.#attempt = attempt;
-    this.state = state === 'open' && remainingOpenMs <= 0 ? 'half_open' : state;
-    this.generation++;
-    this.#openUntil = this.clock.now() + remainingOpenMs;
-    if (this.state === 'open' || this.state === 'forced_open') this.#openedAtWall = this.wallNow();
-  }
-
-  #moveTo(
+  moveTo(
     to: CircuitState,
     reason: TransitionReason,
     now = this.clock.now(),
@@ -293,14 +232,16 @@ export abstract class StateMachine {
     this.generation++;
     const elapsed = now - this.#since;
     this.#since = now;
-    this.#trials = 0;
-    this.#trialSuccesses = 0;
-    this.#trialDeadline = Number.POSITIVE_INFINITY;
+    this.#round = undefined;
     if (to === 'closed' || to === 'half_open') this.rules.clear();
-    if (to === 'closed') this.#attempt = 0;
-    this.#openedAtWall =
-      to === 'open' || to === 'forced_open' ? this.wallNow() - (this.clock.now() - now) : null;
-    if (to === 'open') this.#openUntil = now + openFor;
+    if (to === 'open' || to === 'forced_open') {
+      const periods = this.periods();
+      periods.openedAtWall = this.wallNow() - (this.clock.now() - now);
+      if (to === 'open') periods.until = now + openFor;
+    } else if (this.#open !== undefined) {
+      this.#open.openedAtWall = null;
+      if (to === 'closed') this.#open.attempt = 0;
+    }
     this.arm();
     if (!fromRemote) {
       const change = { from, to, reason, generation: this.generation };
@@ -313,64 +254,27 @@ export abstract class StateMachine {
 
   /** Keeps one unref'd timer at the next deadline while anything observes the breaker. */
   protected arm(): void {
-    if (this.#timer !== undefined) {
-      this.clock.clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    if (this.#disposed || !this.observed()) return;
     const at =
-      this.state === 'open' ? this.#openUntil : this.state === 'half_open' ? this.#trialDeadline : Number.NaN;
-    if (!(at < Number.POSITIVE_INFINITY)) return;
-    const delay = Math.max(0, Math.ceil(at - this.clock.now()));
-    this.#timer = setUnrefTimeout(this.clock, () => this.#onDeadline(), delay);
+      this.state === 'open'
+        ? this.periods().until
+        : this.state === 'half_open'
+          ? (this.#round?.deadline ?? Number.NaN)
+          : Number.NaN;
+    if (this.#disposed || !(at < Number.POSITIVE_INFINITY) || !this.observed()) {
+      this.#timer?.clear();
+      return;
+    }
+    this.#timer ??= new DeadlineTimer(this.clock, () => this.#onDeadline());
+    this.#timer.set(at);
   }
 
   #onDeadline(): void {
-    this.#timer = undefined;
     try {
       this.refresh();
-      // Timers run on the event loop's clock, which can lag `clock.now()` by a fraction of a ms: a
-      // timer that fired early finds nothing due and must be set again.
-      if (this.#timer === undefined) this.arm();
+      // A timer that fired before the clock was due finds nothing to do and is set again.
+      if (!this.#timer?.armed) this.arm();
     } catch (error) {
       this.reportError(error, 'a deadline transition failed');
-    }
-  }
-
-  // ---- reporting -------------------------------------------------------------------------------
-
-  /** Epoch ms when the breaker opened (while open or forced open), and when it will admit trials. */
-  openTimes(): { openedAt: number | null; retryAt: number | null } {
-    return {
-      openedAt: this.#openedAtWall,
-      retryAt:
-        this.state === 'open' ? this.wallNow() + Math.max(0, this.#openUntil - this.clock.now()) : null,
-    };
-  }
-
-  /** Ms of the open period left (0 unless open) and the backoff attempt, for `toJSON()`. */
-  saved(): { remainingOpenMs: number; backoffAttempt: number; savedAt: number } {
-    return {
-      remainingOpenMs: this.state === 'open' ? Math.max(0, this.#openUntil - this.clock.now()) : 0,
-      backoffAttempt: this.#attempt,
-      savedAt: this.wallNow(),
-    };
-  }
-
-  protected wallNow(): number {
-    return this.clock.wallNow?.() ?? Date.now();
-  }
-
-  /** Stops the deadline timer and releases the store binding; later admissions are refused. */
-  dispose(): void {
-    this.#disposed = true;
-    this.arm();
-    const binding = this.binding;
-    this.binding = undefined;
-    try {
-      binding?.release();
-    } catch (error) {
-      this.reportError(error, 'the store binding failed to release');
     }
   }
 }

@@ -1,0 +1,75 @@
+import type { ResolvedOptions } from '../options.js';
+import type { Reporter } from './classify.js';
+import { expected } from './describe.js';
+
+/**
+ * @internal How long a breaker stays open: the backoff attempt (openings in a row without closing),
+ * the monotonic deadline of the current open period, and when it opened. Created on a breaker's
+ * first opening, so breakers that never open pay nothing for it.
+ */
+export class OpenPeriod {
+  readonly #options: ResolvedOptions;
+  readonly #reporter: Reporter;
+  /** Openings in a row without closing (1 = the first); 0 after closing. */
+  attempt = 0;
+  /** Monotonic ms at which the current open period ends. */
+  until = 0;
+  /** Epoch ms when the breaker opened, while it is open or forced open; otherwise `null`. */
+  openedAtWall: number | null = null;
+
+  constructor(options: ResolvedOptions, reporter: Reporter) {
+    this.#options = options;
+    this.#reporter = reporter;
+  }
+
+  /** The period of a trip from closed: the first of a run. */
+  first(): number {
+    this.attempt = 1;
+    return this.#length();
+  }
+
+  /** The period of a re-opening from half-open: the next of the run when `grow`, else the same again. */
+  next(grow: boolean): number {
+    this.attempt = Math.max(this.attempt, 1) + (grow ? 1 : 0);
+    return this.#length();
+  }
+
+  /** The current period, without a backoff step (manual and remote opens). */
+  current(): number {
+    this.attempt = Math.max(this.attempt, 1);
+    return this.#length();
+  }
+
+  #length(): number {
+    try {
+      return openPeriod(this.#options, this.attempt);
+    } catch (error) {
+      this.#reporter.reportError(error, 'the backoff function failed; using resetTimeout');
+      return this.#options.resetTimeout;
+    }
+  }
+}
+
+/**
+ * @internal The open period of the `attempt`-th opening in a row (1 = the first): `resetTimeout`, or
+ * with backoff `resetTimeout × multiplier^(attempt-1)` capped at `max`, minus a random share of at
+ * most `jitter` of that un-jittered value (jitter never compounds).
+ * @throws RangeError when a backoff function returns something other than a duration.
+ */
+export function openPeriod(
+  options: ResolvedOptions,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const backoff = options.backoff;
+  if (backoff === false) return options.resetTimeout;
+  if (typeof backoff === 'function') {
+    const ms = backoff(attempt);
+    if (typeof ms !== 'number' || !(ms >= 0 && ms < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(expected(`backoff(${attempt})`, 'a duration in ms >= 0', ms));
+    }
+    return ms;
+  }
+  const base = Math.min(options.resetTimeout * backoff.multiplier ** (attempt - 1), backoff.max);
+  return backoff.jitter === 0 ? base : base * (1 - backoff.jitter * random());
+}

@@ -1,0 +1,62 @@
+import type { Clock } from '../clock/Clock.js';
+import { expected } from '../internal/describe.js';
+import { mergeOptions } from '../internal/mergeOptions.js';
+import { resolveOptions } from '../internal/resolveOptions.js';
+import type { CircuitBreakerOptions, Logger } from '../options.js';
+
+/** Options every breaker of a registry starts from (no `name` or `initialState`: those are a breaker's own). */
+export type RegistryDefaults = Omit<CircuitBreakerOptions, 'name' | 'initialState'>;
+
+/** Options of a {@link CircuitBreakerRegistry}. */
+export interface CircuitBreakerRegistryOptions {
+  /**
+   * Options every breaker created by the registry starts from. A breaker's own options win
+   * (`{ ...defaults, ...own }`); `false` switches off a rule inherited from here.
+   * @default {}
+   */
+  defaults?: RegistryDefaults;
+  /** Logger of every breaker created by the registry that does not bring its own. @default none */
+  logger?: Logger;
+  /** Clock of every breaker created by the registry that does not bring its own. @default the system clock */
+  clock?: Clock;
+  // `store` joins here with `breakwater/redis`: it is passed to the breakers like `logger` and `clock`
+  // (see `#inherited`), and keyed groups keep it off unless created with `shared: true`.
+}
+
+/**
+ * @internal Validates a registry's options and returns what its breakers start from: `defaults` with
+ * the registry's logger and clock under them. Frozen.
+ * @throws TypeError or RangeError naming the invalid option or default.
+ */
+export function resolveRegistryDefaults(options: CircuitBreakerRegistryOptions): Readonly<RegistryDefaults> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(expected('options', 'an object', options));
+  }
+  const { defaults = {}, logger, clock, ...unknown } = options;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) {
+    throw new TypeError(`Unknown registry option \`${extra}\`; the options are defaults, logger and clock`);
+  }
+  if (typeof defaults !== 'object' || defaults === null) {
+    throw new TypeError(expected('defaults', 'an object of breaker options', defaults));
+  }
+  for (const key of ['name', 'initialState'] as const) {
+    if ((defaults as CircuitBreakerOptions)[key] !== undefined) {
+      throw new TypeError(
+        `Unknown option \`defaults.${key}\`: it belongs to each breaker, not to the registry`,
+      );
+    }
+  }
+  const base: CircuitBreakerOptions = {};
+  if (logger !== undefined) base.logger = logger;
+  if (clock !== undefined) base.clock = clock;
+  const inherited = mergeOptions(base, defaults);
+  try {
+    resolveOptions({ ...inherited, name: 'defaults' });
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`Invalid registry defaults: ${error.message}`);
+    if (error instanceof RangeError) throw new RangeError(`Invalid registry defaults: ${error.message}`);
+    throw error;
+  }
+  return Object.freeze(inherited);
+}
