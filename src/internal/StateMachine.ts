@@ -2,7 +2,7 @@ import type { CircuitState } from '../CircuitState.js';
 import type { Clock } from '../clock/Clock.js';
 import type { TransitionReason } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
-import type { StoreBinding } from '../store/StateStore.js';
+import { Outcome, type StoreBinding } from '../store/StateStore.js';
 import { DeadlineTimer } from './DeadlineTimer.js';
 import { OpenPeriod } from './OpenPeriod.js';
 import {
@@ -147,7 +147,10 @@ export abstract class StateMachine {
 
   /** An outcome of the current generation: a half-open trial decides, a closed breaker may trip. */
   protected decide(failure: boolean, slow: boolean): void {
-    this.binding?.record(failure ? (slow ? 3 : 1) : slow ? 2 : 0, this.generation);
+    this.binding?.record(
+      failure ? (slow ? Outcome.SlowFailure : Outcome.Failure) : slow ? Outcome.SlowSuccess : Outcome.Success,
+      this.generation,
+    );
     const state = this.state;
     const round = this.#round;
     if (state === 'half_open' && round !== undefined) {
