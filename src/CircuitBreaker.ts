@@ -9,10 +9,13 @@ import { FAST_CONTEXT } from './internal/context.js';
 import { expected } from './internal/describe.js';
 import { metricsSnapshot } from './internal/metricsSnapshot.js';
 import { resolveBreakerOptions } from './internal/resolveOptions.js';
+import { StoreLink } from './internal/StoreLink.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
 import type { CallContext, CircuitBreakerOptions, Fallback, Protected, ResolvedOptions } from './options.js';
 import { Permit, type PermitOptions } from './Permit.js';
 import type { CircuitBreakerSnapshot } from './snapshot.js';
+import type { BoundBreaker } from './store/StateStore.js';
+import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
 
 /** Per-call options of {@link CircuitBreaker.call}. */
 export interface CallOptions<T> {
@@ -50,8 +53,9 @@ export class CircuitBreaker {
    * of range; the message names the option, the expected form and the value received.
    */
   constructor(options?: CircuitBreakerOptions) {
-    const { options: resolved, name } = resolveBreakerOptions(options);
+    const { options: resolved, name, owner } = resolveBreakerOptions(options);
     const core = new BreakerCore(name, resolved);
+    core.owner = owner;
     this.#core = core;
     this.#slowPath = resolved.timeout !== false || resolved.fallback !== undefined;
     const saved = resolved.initialState;
@@ -60,7 +64,18 @@ export class CircuitBreaker {
       core.restore(saved.state, saved.remainingOpenMs - elapsed, saved.backoffAttempt);
     }
     const store = resolved.store;
-    if (store !== undefined) core.bind(store.bind(core.name, resolved, (remote) => core.applyRemote(remote)));
+    if (store !== undefined) {
+      const bound: BoundBreaker = {
+        name: core.name,
+        apply: (remote) => core.applyRemote(remote),
+        storeError: (error) => core.storeError(error),
+      };
+      try {
+        core.bind(new StoreLink(store.bind(core.name, resolved, bound), core));
+      } catch (error) {
+        core.storeError(error);
+      }
+    }
   }
 
   /**
@@ -284,6 +299,15 @@ export class CircuitBreaker {
   /** A snapshot of the breaker's counts, rates and latency. */
   metrics(): CircuitBreakerMetrics {
     return metricsSnapshot(this.#core);
+  }
+
+  /**
+   * The latency histogram's counts over its fixed buckets (the same in every process), for
+   * exporters and fleet percentiles: histograms of many breakers add up bucket by bucket. Sampled
+   * like `metrics().latency` (see `latencySampling`).
+   */
+  latencyHistogram(): LatencyHistogramSnapshot {
+    return this.#core.stats.latencyHistogram();
   }
 
   /** The state to save, for the `initialState` option of a later breaker. */

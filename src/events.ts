@@ -43,6 +43,14 @@ export interface CircuitBreakerEvents {
   fallback: { name: string; error: unknown };
   /** A call took longer than `slowCallDuration`. */
   slowCall: { name: string; duration: number };
+  /**
+   * A latency measurement fed the histogram (`duration` in ms). It follows the sampling of
+   * `latencySampling`: listening does not make every call timed, unlike `success` and `failure`.
+   * For exporters that keep a histogram of their own.
+   */
+  latencySample: { name: string; duration: number };
+  /** The breaker's store failed (Redis unreachable, a script refused); the breaker goes on locally. */
+  storeError: { name: string; error: unknown };
 }
 
 /** The name of a breaker event. */
@@ -50,64 +58,3 @@ export type CircuitBreakerEventName = keyof CircuitBreakerEvents;
 
 /** A listener of one event. */
 export type Listener<T> = (payload: T) => void;
-
-/**
- * @internal Typed listener lists. Lists are copied on change, so a listener may unsubscribe (or
- * subscribe) while an event is being delivered. A throwing listener never reaches the emitter.
- */
-export class EventHub<Events> {
-  #lists: { [K in keyof Events]?: ReadonlyArray<Listener<Events[K]>> } = {};
-  #count = 0;
-  readonly #onError: (error: unknown, event: keyof Events) => void;
-  readonly #onChange: () => void;
-
-  constructor(onError: (error: unknown, event: keyof Events) => void, onChange: () => void) {
-    this.#onError = onError;
-    this.#onChange = onChange;
-  }
-
-  /** Listeners of all events together. */
-  get size(): number {
-    return this.#count;
-  }
-
-  has(event: keyof Events): boolean {
-    return this.#lists[event] !== undefined;
-  }
-
-  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    this.#lists[event] = [...(this.#lists[event] ?? []), listener];
-    this.#count++;
-    this.#onChange();
-    let subscribed = true;
-    return () => {
-      if (!subscribed) return;
-      subscribed = false;
-      const list = this.#lists[event] ?? [];
-      const index = list.indexOf(listener);
-      const rest = index === -1 ? list : [...list.slice(0, index), ...list.slice(index + 1)];
-      if (rest.length === 0) delete this.#lists[event];
-      else this.#lists[event] = rest;
-      this.#count--;
-      this.#onChange();
-    };
-  }
-
-  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const list = this.#lists[event];
-    if (list === undefined) return;
-    for (const listener of list) {
-      try {
-        listener(payload);
-      } catch (error) {
-        this.#onError(error, event);
-      }
-    }
-  }
-
-  clear(): void {
-    this.#lists = {};
-    this.#count = 0;
-    this.#onChange();
-  }
-}

@@ -24,7 +24,7 @@ export type {
   RejectionReason,
   TransitionReason,
 } from './events.js';
-export type { CircuitBreakerMetrics } from './metrics.js';
+export type { CircuitBreakerMetrics, TransitionCounts } from './metrics.js';
 export type {
   BackoffFunction,
   BackoffOptions,
@@ -44,6 +44,7 @@ export type { PermitOptions } from './Permit.js';
 export { Permit } from './Permit.js';
 export type { AsyncMethod, ProtectOptions } from './protect.js';
 export { protect } from './protect.js';
+export type { RegistryChange, RegistryEvents } from './registry/CircuitBreakerRegistry.js';
 export { CircuitBreakerRegistry } from './registry/CircuitBreakerRegistry.js';
 export {
   defaultRegistry,
@@ -51,6 +52,7 @@ export {
   listCircuitBreakers,
   registerCircuitBreaker,
 } from './registry/defaultRegistry.js';
+export type { KeyedGroupTotals } from './registry/GroupTotals.js';
 export type {
   BreakerHealth,
   BreakerStatus,
@@ -58,12 +60,21 @@ export type {
   KeyedGroupHealth,
   RegistryHealth,
 } from './registry/health.js';
-export type { KeyedBreakersOptions } from './registry/KeyedBreakers.js';
+export type { KeyedBreakersOptions, KeyedGroupStatus } from './registry/KeyedBreakers.js';
 export { KeyedBreakers } from './registry/KeyedBreakers.js';
 export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/registryDefaults.js';
 export type { RetryContext, RetryOptions } from './retry.js';
 export { retry } from './retry.js';
 export type { CircuitBreakerSnapshot } from './snapshot.js';
-export type { LocalTransition, RemoteState, StateStore, StoreBinding } from './store/StateStore.js';
+export type {
+  BoundBreaker,
+  FleetCommand,
+  FleetStatus,
+  LocalTransition,
+  RemoteState,
+  StateStore,
+  StoreAdmin,
+  StoreBinding,
+} from './store/StateStore.js';
 export { Outcome } from './store/StateStore.js';
-export type { LatencySummary } from './window/LatencyHistogram.js';
+export type { LatencyHistogramSnapshot, LatencySummary } from './window/LatencyHistogram.js';

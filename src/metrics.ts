@@ -1,6 +1,11 @@
 import type { CircuitState } from './CircuitState.js';
 import type { LatencySummary } from './window/LatencyHistogram.js';
 
+/** Transitions by `from` and `to` state: `{ closed: { open: 3 }, open: { half_open: 3 } }`. */
+export type TransitionCounts = {
+  readonly [From in CircuitState]?: { readonly [To in CircuitState]?: number };
+};
+
 /**
  * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
  * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
@@ -24,6 +29,8 @@ export interface CircuitBreakerMetrics {
   readonly slowCalls: number;
   /** Fallbacks served. */
   readonly fallbacks: number;
+  /** Calls admitted and not settled yet (trials included). */
+  readonly inFlight: number;
   readonly consecutiveFailures: number;
   /** Failures / calls in the window; 0 when it is empty. */
   readonly failureRate: number;
@@ -41,6 +48,8 @@ export interface CircuitBreakerMetrics {
   readonly lastError: string | null;
   /** Transitions since creation or the last reset. */
   readonly stateTransitions: number;
+  /** The same transitions by `from` and `to` state (an exporter's transition counter). */
+  readonly transitions: TransitionCounts;
   /** Epoch ms when the breaker last opened, while it is open; otherwise `null`. */
   readonly openedAt: number | null;
   /** Epoch ms when an open breaker will admit trials, while it is open; otherwise `null`. */

@@ -68,7 +68,7 @@ describe('createFetch', () => {
     expect(await response.text()).toBe('ok');
     const breaker = registry.get(`fetch:${service.origin}`);
     expect(breaker?.metrics().successfulCalls).toBe(1);
-    expect(fetch.breakers).toBe(registry.keyed('fetch'));
+    expect(fetch.breakers).toBe(registry.group('fetch'));
     expect(registry.statuses().map((s) => s.name)).toEqual([`fetch:${service.origin}`]);
   });
 
@@ -222,7 +222,7 @@ describe('createFetch', () => {
   it('uses defaultRegistry and a group named fetch by default; the same name shares the group', () => {
     const a = createFetch();
     const b = createFetch();
-    expect(a.breakers).toBe(defaultRegistry.keyed('fetch'));
+    expect(a.breakers).toBe(defaultRegistry.group('fetch'));
     expect(b.breakers).toBe(a.breakers);
     defaultRegistry.remove('fetch');
   });
@@ -247,5 +247,17 @@ describe('createFetch', () => {
       new RangeError('Expected `maxRetryAfter` to be a duration in ms > 0, got `0`'),
     );
     expect(() => createFetch({ registry, name: 'bad', failureThreshold: 0 })).toThrow(/`failureThreshold`/);
+  });
+});
+
+describe('createFetch on one registry twice', () => {
+  it('two protected fetches with different options never share breakers silently', () => {
+    const own = new CircuitBreakerRegistry();
+    createFetch({ registry: own, timeout: 30_000 });
+    expect(() => createFetch({ registry: own, timeout: 50 })).toThrow(
+      "Keyed group 'fetch' already exists with other options (`timeout` differs)",
+    );
+    expect(createFetch({ registry: own, name: 'fast', timeout: 50 }).breakers.name).toBe('fast');
+    expect(createFetch({ registry: own, timeout: 30_000 }).breakers).toBe(own.group('fetch'));
   });
 });

@@ -1,9 +1,12 @@
+import { EventHub } from '../engine/EventHub.js';
 import type { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
-import { type CircuitBreakerEvents, EventHub, type Listener } from '../events.js';
+import type { CircuitBreakerEvents, Listener } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import { CallStats } from './CallStats.js';
 import { countsAsFailure, isResultFailure } from './classify.js';
+import { metricsSnapshot } from './metricsSnapshot.js';
 import { type RefusalMessages, refusalError, refusalMessages, rejectionReason } from './refusals.js';
+import type { ResetOwner } from './resolveOptions.js';
 import { StateControl } from './StateControl.js';
 import type { Transition } from './StateMachine.js';
 import { schedulerFor, type TimeoutScheduler } from './TimeoutScheduler.js';
@@ -36,6 +39,8 @@ export class BreakerCore extends StateControl {
   #handlers: Handlers | undefined = undefined;
   #messages: RefusalMessages | undefined = undefined;
   #scheduler: TimeoutScheduler | undefined = undefined;
+  /** A keyed group's totals, told what the breaker had counted before a reset clears it. */
+  owner: ResetOwner | undefined = undefined;
 
   constructor(name: string, options: ResolvedOptions) {
     super(name, options);
@@ -87,7 +92,7 @@ export class BreakerCore extends StateControl {
   }
 
   protected announce({ from, to, reason, openFor, elapsed, counts }: Transition): void {
-    this.stats.transitions++;
+    this.stats.countTransition(from, to);
     const logger = this.options.logger;
     if (logger !== undefined && counts !== undefined) {
       logTransition(logger, {
@@ -106,6 +111,19 @@ export class BreakerCore extends StateControl {
     if (to === 'open') this.#emit('open', { name: this.name, retryAfter: openFor });
     else if (to === 'half_open') this.#emit('halfOpen', { name: this.name });
     else if (to === 'closed') this.#emit('close', { name: this.name });
+  }
+
+  /** The store failed: a `storeError` event and a `warn` log line; the breaker goes on locally. */
+  storeError(error: unknown): void {
+    try {
+      this.options.logger?.warn(
+        { circuit_breaker: this.name, err: error },
+        `Circuit breaker '${this.name}': the store failed; going on with local state`,
+      );
+    } catch {
+      // Nothing may escape.
+    }
+    if (this.#has('storeError')) this.#emit('storeError', { name: this.name, error });
   }
 
   /** Sends an internal failure (a throwing listener, classifier or backoff) to `logger.error`. */
@@ -243,6 +261,7 @@ export class BreakerCore extends StateControl {
     if (!success) this.#lastFailureAt = now;
     const duration = now - start;
     this.stats.recordLatency(duration);
+    if (this.#has('latencySample')) this.#emit('latencySample', { name: this.name, duration });
     const slow = this.#trackSlow && duration > this.options.slowCallDuration;
     if (slow) {
       this.stats.slow++;
@@ -265,6 +284,7 @@ export class BreakerCore extends StateControl {
 
   /** Back to closed with everything cleared, cumulative metrics included. */
   override reset(fromRemote = false): void {
+    this.owner?.retire(metricsSnapshot(this), this.stats.latencyHistogram());
     super.reset(fromRemote);
     this.stats.clear();
   }

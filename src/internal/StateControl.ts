@@ -1,6 +1,7 @@
 import type { CircuitState } from '../CircuitState.js';
-import type { RemoteState, StoreBinding } from '../store/StateStore.js';
+import type { RemoteState } from '../store/StateStore.js';
 import { StateMachine } from './StateMachine.js';
+import type { StoreLink } from './StoreLink.js';
 
 /**
  * @internal What the outside does to a breaker's state: an operator's manual control (`open`,
@@ -27,7 +28,9 @@ export abstract class StateControl extends StateMachine {
       to: 'open',
       reason: 'manual_open',
       generation: this.generation,
+      epoch: this.epoch,
       openFor,
+      backoffAttempt: periods.attempt,
     });
   }
 
@@ -47,14 +50,22 @@ export abstract class StateControl extends StateMachine {
     } else {
       this.generation++;
       if (!fromRemote)
-        this.binding?.transition({ from, to: 'closed', reason: 'reset', generation: this.generation });
+        this.binding?.transition({
+          from,
+          to: 'closed',
+          reason: 'reset',
+          generation: this.generation,
+          epoch: this.epoch,
+        });
     }
     this.resetGeneration = this.generation;
   }
 
   /** Applies state decided elsewhere; never reported back to the store. */
   applyRemote(remote: RemoteState): void {
-    if (this.disposed) return;
+    if (this.disposed || !(remote.epoch > this.epoch)) return;
+    this.epoch = remote.epoch;
+    if (remote.backoffAttempt !== undefined) this.periods().attempt = remote.backoffAttempt;
     if (remote.reason === 'reset') {
       this.reset(true);
       return;
@@ -81,7 +92,7 @@ export abstract class StateControl extends StateMachine {
   }
 
   /** Connects a store; from now on outcomes and transitions reach it. */
-  bind(binding: StoreBinding): void {
+  bind(binding: StoreLink): void {
     this.binding = binding;
     this.arm();
   }
@@ -111,10 +122,6 @@ export abstract class StateControl extends StateMachine {
     this.markDisposed();
     const binding = this.binding;
     this.binding = undefined;
-    try {
-      binding?.release();
-    } catch (error) {
-      this.reportError(error, 'the store binding failed to release');
-    }
+    binding?.release();
   }
 }

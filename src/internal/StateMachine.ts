@@ -2,7 +2,7 @@ import type { CircuitState } from '../CircuitState.js';
 import type { Clock } from '../clock/Clock.js';
 import type { TransitionReason } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
-import { Outcome, type StoreBinding } from '../store/StateStore.js';
+import { Outcome } from '../store/StateStore.js';
 import { DeadlineTimer } from './DeadlineTimer.js';
 import { OpenPeriod } from './OpenPeriod.js';
 import {
@@ -12,6 +12,7 @@ import {
   REFUSED_HALF_OPEN,
   REFUSED_OPEN,
 } from './refusals.js';
+import type { StoreLink } from './StoreLink.js';
 import { TrialRound } from './TrialRound.js';
 import { TripRules, type WindowCounts } from './TripRules.js';
 
@@ -49,7 +50,9 @@ export abstract class StateMachine {
   resetGeneration = 0;
   /** Calls admitted and not yet settled (for `maxConcurrentCalls`). */
   inFlight = 0;
-  protected binding: StoreBinding | undefined = undefined;
+  protected binding: StoreLink | undefined = undefined;
+  /** The fleet epoch of the last remote state applied (0 without a store). */
+  epoch = 0;
   protected readonly slowRule: boolean;
   readonly #limit: number;
   #since: number;
@@ -247,8 +250,10 @@ export abstract class StateMachine {
     }
     this.arm();
     if (!fromRemote) {
-      const change = { from, to, reason, generation: this.generation };
-      this.binding?.transition(to === 'open' ? { ...change, openFor } : change);
+      const change = { from, to, reason, generation: this.generation, epoch: this.epoch };
+      this.binding?.transition(
+        to === 'open' ? { ...change, openFor, backoffAttempt: this.periods().attempt } : change,
+      );
     }
     this.announce({ from, to, reason, openFor, elapsed, counts });
   }

@@ -18,6 +18,7 @@ export function metricsSnapshot(core: BreakerCore): CircuitBreakerMetrics {
     timeouts: stats.timeouts,
     slowCalls: stats.slow,
     fallbacks: stats.fallbacks,
+    inFlight: core.inFlight,
     consecutiveFailures: rules.consecutiveFailures,
     failureRate: calls === 0 ? 0 : failures / calls,
     successRate: calls === 0 ? 0 : (calls - failures) / calls,
@@ -27,6 +28,7 @@ export function metricsSnapshot(core: BreakerCore): CircuitBreakerMetrics {
     lastFailureAt: core.lastFailureAt(),
     lastError: stats.lastErrorMessage(),
     stateTransitions: stats.transitions,
+    transitions: stats.transitionCounts(),
     openedAt,
     retryAt,
   };

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock/Clock.js';
+import type { CircuitBreakerMetrics } from '../metrics.js';
 import {
   type BackoffOptions,
   type CircuitBreakerOptions,
@@ -8,6 +9,7 @@ import {
 } from '../options.js';
 import { validateSnapshot } from '../snapshot.js';
 import type { StateStore } from '../store/StateStore.js';
+import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { closestName } from './closestName.js';
 import { expected } from './describe.js';
 import {
@@ -74,12 +76,22 @@ class SharedOptions {
   constructor(
     readonly options: ResolvedOptions,
     readonly name: string,
+    readonly owner: ResetOwner | undefined,
   ) {}
 }
 
+/** @internal Told what a breaker had counted before a reset clears it (a keyed group's totals). */
+export interface ResetOwner {
+  retire(metrics: CircuitBreakerMetrics, histogram: LatencyHistogramSnapshot): void;
+}
+
 /** @internal Wraps resolved options for `new CircuitBreaker()` so they are shared, not copied. */
-export function shareOptions(options: ResolvedOptions, name: string): CircuitBreakerOptions {
-  return new SharedOptions(options, name) as unknown as CircuitBreakerOptions;
+export function shareOptions(
+  options: ResolvedOptions,
+  name: string,
+  owner?: ResetOwner,
+): CircuitBreakerOptions {
+  return new SharedOptions(options, name, owner) as unknown as CircuitBreakerOptions;
 }
 
 /**
@@ -90,8 +102,9 @@ export function shareOptions(options: ResolvedOptions, name: string): CircuitBre
 export function resolveBreakerOptions(input: CircuitBreakerOptions | undefined): {
   options: ResolvedOptions;
   name: string;
+  owner?: ResetOwner | undefined;
 } {
-  if (input instanceof SharedOptions) return { options: input.options, name: input.name };
+  if (input instanceof SharedOptions) return { options: input.options, name: input.name, owner: input.owner };
   if (input === undefined || (typeof input === 'object' && input !== null && onlyName(input))) {
     const name = input?.name === undefined ? `circuit-breaker-${++unnamed}` : input.name;
     if (typeof name !== 'string' || name.length === 0)

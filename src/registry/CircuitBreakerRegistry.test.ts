@@ -133,7 +133,10 @@ describe('CircuitBreakerRegistry', () => {
         'Unknown option `defaults.name`',
       );
       expect(() => new CircuitBreakerRegistry({ store: {} } as never)).toThrow(
-        'Unknown registry option `store`',
+        'Invalid registry defaults: Expected `store` to be a StateStore',
+      );
+      expect(() => new CircuitBreakerRegistry({ stor: {} } as never)).toThrow(
+        'Unknown registry option `stor`; did you mean `store`?',
       );
       expect(() => new CircuitBreakerRegistry(null as never)).toThrow(TypeError);
       const defaults = { resetTimeout: 5 };
@@ -281,10 +284,11 @@ describe('CircuitBreakerRegistry', () => {
   });
 
   describe('keyed groups in the registry', () => {
-    it('keyed() with a name in use returns that group; its breakers are found by full name', () => {
+    it('keyed() with a name in use and the same options returns that group; its breakers are found by full name', () => {
       const registry = new CircuitBreakerRegistry();
       const group = registry.keyed('hosts', { failureThreshold: 2 });
-      expect(registry.keyed('hosts', { failureThreshold: 9 })).toBe(group);
+      expect(registry.keyed('hosts', { failureThreshold: 2 })).toBe(group);
+      expect(() => registry.keyed('hosts', { failureThreshold: 9 })).toThrow(TypeError);
       const breaker = group.get('example.com:443');
       expect(breaker.name).toBe('hosts:example.com:443');
       expect(breaker.options.failureThreshold).toBe(2);

@@ -1,7 +1,10 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
+import { EventHub } from '../engine/EventHub.js';
+import type { Listener } from '../events.js';
+import { closestName } from '../internal/closestName.js';
 import { expected } from '../internal/describe.js';
 import { mergeOptions } from '../internal/mergeOptions.js';
-import type { CircuitBreakerOptions } from '../options.js';
+import type { CircuitBreakerOptions, Logger } from '../options.js';
 import {
   type BreakerHealth,
   type BreakerStatus,
@@ -13,12 +16,38 @@ import {
   type KeyedGroupHealth,
   type RegistryHealth,
 } from './health.js';
-import { KeyedBreakers, type KeyedBreakersOptions } from './KeyedBreakers.js';
+import {
+  attachGroupHooks,
+  differingOption,
+  type GroupHooks,
+  KeyedBreakers,
+  type KeyedBreakersOptions,
+  type KeyedGroupStatus,
+} from './KeyedBreakers.js';
 import {
   type CircuitBreakerRegistryOptions,
   type RegistryDefaults,
   resolveRegistryDefaults,
 } from './registryDefaults.js';
+
+/** A breaker joining or leaving a registry (`registry.on('add' | 'remove')`). */
+export interface RegistryChange {
+  /** The breaker's name (`<group>:<key>` for a keyed breaker). */
+  readonly name: string;
+  readonly breaker: CircuitBreaker;
+  /** For a breaker of a keyed group: the group's name. */
+  readonly group: string | undefined;
+}
+
+/** The events of a {@link CircuitBreakerRegistry}. */
+export interface RegistryEvents {
+  /** A breaker was registered or created, keyed members included. */
+  add: RegistryChange;
+  /** A breaker was removed, evicted from its keyed group, or the registry closed (it is disposed). */
+  remove: RegistryChange;
+}
+
+const REGISTRY_EVENTS: readonly (keyof RegistryEvents)[] = ['add', 'remove'];
 
 /**
  * Names and holds the breakers of a service: one place to create them with shared defaults, look
@@ -36,13 +65,44 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
   readonly #inherited: RegistryDefaults;
   readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #groups = new Map<string, KeyedBreakers>();
+  #events: EventHub<RegistryEvents> | undefined = undefined;
+  #closed = false;
+  readonly #groupHooks: GroupHooks = {
+    added: (breaker, group) => this.#emit('add', breaker, group.name),
+    removed: (breaker, group) => this.#emit('remove', breaker, group.name),
+  };
 
   /**
-   * @param options - `defaults`, `logger` and `clock` for the breakers it creates.
+   * @param options - `defaults`, `logger`, `clock` and `store` for the breakers it creates.
    * @throws TypeError or RangeError when an option or a default is invalid (the message names it).
    */
   constructor(options: CircuitBreakerRegistryOptions = {}) {
     this.#inherited = resolveRegistryDefaults(options);
+  }
+
+  /**
+   * Subscribes to breakers joining (`add`) and leaving (`remove`) the registry, keyed members
+   * included: exporters and event streams follow breakers that come and go.
+   * @returns A function that unsubscribes.
+   * @throws TypeError for an unknown event (naming the closest) or a listener that is not a function.
+   * @example
+   * ```ts
+   * registry.on('add', ({ name, breaker }) => breaker.on('open', () => page(name)));
+   * ```
+   */
+  on<K extends keyof RegistryEvents>(event: K, listener: Listener<RegistryEvents[K]>): () => void {
+    if (!REGISTRY_EVENTS.includes(event)) {
+      const near = closestName(String(event), REGISTRY_EVENTS);
+      throw new TypeError(
+        `Unknown registry event \`${String(event)}\`; ${near === undefined ? 'the events are add and remove' : `did you mean \`${near}\`?`}`,
+      );
+    }
+    if (typeof listener !== 'function') throw new TypeError(expected('listener', 'a function', listener));
+    this.#events ??= new EventHub<RegistryEvents>(
+      (error, name) => reportListenerError(this.#inherited.logger, error, name),
+      () => {},
+    );
+    return this.#events.on(event, listener);
   }
 
   /** The options every breaker it creates starts from: `defaults`, with the registry's logger and clock. Frozen. */
@@ -91,6 +151,7 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
       breaker = new CircuitBreaker(mergeOptions(this.#inherited, optionsOrBreaker, name));
     }
     this.#breakers.set(name, breaker);
+    this.#emit('add', breaker, undefined);
     return breaker;
   }
 
@@ -117,12 +178,14 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
 
   /**
    * A group of breakers, one per key, named `<name>:<key>` (see {@link KeyedBreakers}). The
-   * registry's defaults apply under `options`. With a name already used by a group, returns that
-   * group (`options` apply only on creation).
+   * registry's defaults apply under `options`. With a name already used by a group and the same
+   * options, returns that group; with different options it throws, so that two callers never share
+   * breakers configured for only one of them.
    * @param name - The group's name.
    * @param options - Breaker options plus `maxKeys` (default 1000), `idleTtl` (default 10 min) and `shared`.
    * @returns The group.
-   * @throws Error when a breaker already uses the name; TypeError or RangeError for invalid options.
+   * @throws Error when a breaker already uses the name; TypeError when the group exists with other
+   * options (naming the option that differs) or for invalid options; RangeError for invalid options.
    * @example
    * ```ts
    * const hosts = registry.keyed('upstream', { failureRateThreshold: 0.5, maxKeys: 200 });
@@ -131,8 +194,20 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
    */
   keyed(name: string, options: KeyedBreakersOptions = {}): KeyedBreakers {
     checkName(name);
+    this.#checkOpen();
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(expected('options', 'an object', options));
+    }
+    const merged = mergeOptions(this.#inherited, options) as KeyedBreakersOptions;
     const existing = this.#groups.get(name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      const differs = differingOption(existing, merged as Readonly<Record<string, unknown>>);
+      if (differs === undefined) return existing;
+      throw new TypeError(
+        `Keyed group '${name}' already exists with other options (\`${differs}\` differs); ` +
+          'give this group another name, or the same options',
+      );
+    }
     if (this.#breakers.has(name)) throw taken(name, 'a breaker');
     const prefix = `${name}:`;
     for (const other of this.#breakers.keys()) {
@@ -144,10 +219,8 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
         throw taken(name, `keyed group '${other}', whose breaker names would overlap,`);
       }
     }
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(expected('options', 'an object', options));
-    }
-    const group = new KeyedBreakers(name, mergeOptions(this.#inherited, options) as KeyedBreakersOptions);
+    const group = new KeyedBreakers(name, merged);
+    attachGroupHooks(group, this.#groupHooks);
     this.#groups.set(name, group);
     return group;
   }
@@ -161,6 +234,7 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
     if (breaker !== undefined) {
       this.#breakers.delete(name);
       breaker.dispose();
+      this.#emit('remove', breaker, undefined);
       return true;
     }
     const group = this.#groups.get(name);
@@ -239,6 +313,34 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
     return { status, breakers };
   }
 
+  /**
+   * Each keyed group as one entry, whatever its size: breakers per state, the names of those not
+   * closed, and counters summed over its members (monotonic through evictions and resets).
+   * @returns One {@link KeyedGroupStatus} per group.
+   */
+  groups(): KeyedGroupStatus[] {
+    return [...this.#groups.values()].map((group) => group.status());
+  }
+
+  /**
+   * The keyed group named `name`, without creating it.
+   * @returns The group, or `undefined`.
+   */
+  group(name: string): KeyedBreakers | undefined {
+    return this.#groups.get(name);
+  }
+
+  /**
+   * Disposes every breaker (keyed ones included), releasing their store bindings, and refuses new
+   * ones. A store may serve several registries: its owner closes it with `store.close()`.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const name of [...this.#groups.keys()]) this.remove(name);
+    for (const name of [...this.#breakers.keys()]) this.remove(name);
+  }
+
   /** Every breaker: registered ones, then those of keyed groups. */
   *[Symbol.iterator](): Iterator<CircuitBreaker> {
     yield* this.#breakers.values();
@@ -253,7 +355,16 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
     return undefined;
   }
 
+  #emit(event: keyof RegistryEvents, breaker: CircuitBreaker, group: string | undefined): void {
+    this.#events?.emit(event, { name: breaker.name, breaker, group });
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error('This registry is closed: it creates no more breakers');
+  }
+
   #checkFree(name: string): void {
+    this.#checkOpen();
     if (this.#breakers.has(name)) throw taken(name, 'a breaker');
     if (this.#groups.has(name)) throw taken(name, 'a keyed group');
     const keyed = this.#keyed(name);
@@ -264,6 +375,18 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
 function checkName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(expected('name', 'a non-empty string', name));
+  }
+}
+
+function reportListenerError(
+  logger: Logger | undefined,
+  error: unknown,
+  event: string | number | symbol,
+): void {
+  try {
+    logger?.error({ err: error }, `A registry '${String(event)}' listener threw`);
+  } catch {
+    // Nothing may escape.
   }
 }
 

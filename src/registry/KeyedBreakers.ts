@@ -1,8 +1,11 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
+import type { CircuitState } from '../CircuitState.js';
 import type { Clock } from '../clock/Clock.js';
 import { expected } from '../internal/describe.js';
 import { resolveOptions, shareOptions } from '../internal/resolveOptions.js';
 import type { CircuitBreakerOptions, ResolvedOptions } from '../options.js';
+import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
+import { GroupTotals, type KeyedGroupTotals } from './GroupTotals.js';
 
 /**
  * Options of a keyed group ({@link CircuitBreakerRegistry.keyed}): the options every breaker of the
@@ -29,6 +32,37 @@ export interface KeyedBreakersOptions extends Omit<CircuitBreakerOptions, 'name'
    */
   shared?: boolean;
 }
+
+/** A keyed group as one entry ({@link KeyedBreakers.status}, `registry.groups()`). */
+export interface KeyedGroupStatus {
+  /** The group's name. */
+  readonly name: string;
+  /** Breakers the group holds now. */
+  readonly keys: number;
+  /** Breakers per state. */
+  readonly states: Readonly<Record<CircuitState, number>>;
+  /** Names of the breakers that are not closed (at most `maxKeys`). */
+  readonly notClosed: readonly string[];
+  /** Whether the group's breakers are `critical`. */
+  readonly critical: boolean;
+  /** Counters summed over the members, monotonic through evictions and resets. */
+  readonly totals: KeyedGroupTotals;
+  /** Calls, failures and slow calls in the live members' windows, summed. */
+  readonly window: { readonly calls: number; readonly failures: number; readonly slowCalls: number };
+  /** Failures / calls over the live members' windows (0 when empty). */
+  readonly failureRate: number;
+  /** The members' latency histograms added up, retired members included. */
+  readonly latency: LatencyHistogramSnapshot;
+}
+
+/** @internal What a registry hears from a group it holds. */
+export interface GroupHooks {
+  added(breaker: CircuitBreaker, group: KeyedBreakers): void;
+  removed(breaker: CircuitBreaker, group: KeyedBreakers): void;
+}
+
+let attach: (group: KeyedBreakers, hooks: GroupHooks) => void;
+let givenOptions: (group: KeyedBreakers) => Readonly<Record<string, unknown>>;
 
 /** Oldest entries looked at per `get` for idle keys. */
 const SWEEP_SCAN = 4;
@@ -67,8 +101,19 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
   /** Whether the group's breakers are `critical` (see `registry.health()`). */
   readonly critical: boolean;
   readonly #options: ResolvedOptions;
+  /** The options as given (merged with inherited ones), to tell whether a later `keyed()` asks for the same group. */
+  readonly #given: Readonly<Record<string, unknown>>;
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
+  readonly #totals = new GroupTotals();
+  #hooks: GroupHooks | undefined = undefined;
+
+  static {
+    attach = (group, hooks) => {
+      group.#hooks = hooks;
+    };
+    givenOptions = (group) => group.#given;
+  }
 
   /**
    * Prefer {@link CircuitBreakerRegistry.keyed}, which applies the registry's defaults and lists the
@@ -114,6 +159,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     this.critical = resolved.critical;
     this.#clock = resolved.clock;
     this.#options = resolved;
+    this.#given = Object.freeze({ ...options });
   }
 
   /** Breakers currently kept. */
@@ -144,9 +190,12 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     } else {
       if (entries.size >= this.maxKeys) this.#evictOne();
       entry = {
-        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`)),
+        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`, this.#totals)),
         lastUsed: now,
       };
+      entries.set(key, entry);
+      this.#hooks?.added(entry.breaker, this);
+      return entry.breaker;
     }
     entries.set(key, entry);
     return entry.breaker;
@@ -172,16 +221,51 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
   delete(key: string): boolean {
     const entry = this.#entries.get(key);
     if (entry === undefined) return false;
-    this.#entries.delete(key);
-    entry.breaker.dispose();
+    this.#evict(key, entry);
     return true;
   }
 
   /** Disposes and forgets every breaker of the group. */
   clear(): void {
-    const breakers = [...this];
-    this.#entries.clear();
-    for (const breaker of breakers) breaker.dispose();
+    for (const [key, entry] of [...this.#entries]) this.#evict(key, entry);
+  }
+
+  /**
+   * The group as one entry: breakers per state, the names of those not closed, and counters summed
+   * over its members (monotonic: evicted and reset members' counts are kept).
+   */
+  status(): KeyedGroupStatus {
+    const states: Record<CircuitState, number> = {
+      closed: 0,
+      open: 0,
+      half_open: 0,
+      forced_open: 0,
+      forced_closed: 0,
+    };
+    const notClosed: string[] = [];
+    let calls = 0;
+    let failures = 0;
+    let slowCalls = 0;
+    for (const breaker of this) {
+      const m = breaker.metrics();
+      states[m.state]++;
+      if (m.state !== 'closed') notClosed.push(breaker.name);
+      calls += m.windowCalls;
+      failures += Math.round(m.failureRate * m.windowCalls);
+      slowCalls += Math.round(m.slowCallRate * m.windowCalls);
+    }
+    const { totals, latency } = this.#totals.with(this);
+    return {
+      name: this.name,
+      keys: this.#entries.size,
+      states,
+      notClosed,
+      critical: this.critical,
+      totals,
+      window: { calls, failures, slowCalls },
+      failureRate: calls === 0 ? 0 : failures / calls,
+      latency,
+    };
   }
 
   /** The keys kept, least recently used first. */
@@ -202,18 +286,21 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     for (const [key, entry] of this.#entries) {
       if (entry.lastUsed > cutoff || ++scanned > SWEEP_SCAN) return;
       const state = entry.breaker.state;
-      // An open or forced breaker still protects (or carries an operator's decision): keep it.
-      if (state === 'closed' || state === 'half_open') this.#evict(key, entry);
+      // An open or forced breaker still protects (or carries an operator's decision), and one with
+      // calls in flight still counts them against its bulkhead and trial slots: keep both.
+      if ((state === 'closed' || state === 'half_open') && entry.breaker.metrics().inFlight === 0)
+        this.#evict(key, entry);
     }
   }
 
-  /** Evicts the least recently used closed breaker among the oldest few, else the oldest. */
+  /** Evicts the least recently used idle closed breaker among the oldest few, else the oldest. */
   #evictOne(): void {
     let oldest: [string, Entry] | undefined;
     let scanned = 0;
     for (const item of this.#entries) {
       oldest ??= item;
-      if (item[1].breaker.state === 'closed') {
+      const breaker = item[1].breaker;
+      if (breaker.state === 'closed' && breaker.metrics().inFlight === 0) {
         this.#evict(item[0], item[1]);
         return;
       }
@@ -224,6 +311,44 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
 
   #evict(key: string, entry: Entry): void {
     this.#entries.delete(key);
-    entry.breaker.dispose();
+    const breaker = entry.breaker;
+    this.#totals.retire(breaker.metrics(), breaker.latencyHistogram());
+    breaker.dispose();
+    this.#hooks?.removed(breaker, this);
   }
+}
+
+/** @internal Lets a registry hear of the breakers a group creates and removes. */
+export function attachGroupHooks(group: KeyedBreakers, hooks: GroupHooks): void {
+  attach(group, hooks);
+}
+
+/**
+ * @internal The first option in which `options` differs from those the group was created with, or
+ * `undefined` when they are the same (values compared by identity, nested objects by their keys).
+ */
+export function differingOption(
+  group: KeyedBreakers,
+  options: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const given = givenOptions(group);
+  const keys = new Set([...Object.keys(given), ...Object.keys(options)]);
+  for (const key of keys) {
+    if (!sameValue(given[key], options[key])) return key;
+  }
+  return undefined;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }

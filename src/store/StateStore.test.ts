@@ -3,6 +3,7 @@ import { CircuitBreaker } from '../CircuitBreaker.js';
 import { FakeClock } from '../clock/FakeClock.js';
 import type { ResolvedOptions } from '../options.js';
 import {
+  type BoundBreaker,
   type LocalTransition,
   Outcome,
   type RemoteState,
@@ -14,7 +15,7 @@ import {
 function recordingStore(permit = true) {
   const outcomes: [Outcome, number][] = [];
   const transitions: LocalTransition[] = [];
-  let apply: ((remote: RemoteState) => void) | undefined;
+  let bound_: BoundBreaker | undefined;
   let bound: { name: string; options: ResolvedOptions } | undefined;
   const binding: StoreBinding = {
     record: (outcome, generation) => outcomes.push([outcome, generation]),
@@ -23,9 +24,9 @@ function recordingStore(permit = true) {
     release: vi.fn(),
   };
   const store: StateStore = {
-    bind(name, options, applyRemote) {
+    bind(name, options, breaker) {
       bound = { name, options };
-      apply = applyRemote;
+      bound_ = breaker;
       return binding;
     },
     close: async () => {},
@@ -35,7 +36,8 @@ function recordingStore(permit = true) {
     binding,
     outcomes,
     transitions,
-    push: (remote: RemoteState) => apply?.(remote),
+    push: (remote: RemoteState) => bound_?.apply(remote),
+    breaker: () => bound_,
     bound: () => bound,
   };
 }
@@ -68,7 +70,15 @@ describe('the StateStore seam', () => {
       [Outcome.Failure, 0],
     ]);
     expect(s.transitions).toEqual([
-      { from: 'closed', to: 'open', reason: 'failure_threshold', generation: 1, openFor: 60_000 },
+      {
+        from: 'closed',
+        to: 'open',
+        reason: 'failure_threshold',
+        generation: 1,
+        epoch: 0,
+        openFor: 60_000,
+        backoffAttempt: 1,
+      },
     ]);
   });
 
@@ -88,12 +98,12 @@ describe('the StateStore seam', () => {
     const breaker = new CircuitBreaker({ clock, store: s.store });
     const changes: string[] = [];
     breaker.on('stateChange', ({ to, reason }) => changes.push(`${to}:${reason}`));
-    s.push({ state: 'open', retryAfter: 5000 });
+    s.push({ state: 'open', retryAfter: 5000, epoch: 1 });
     expect(breaker.state).toBe('open');
     await expect(breaker.call(async () => 1)).rejects.toMatchObject({ retryAfter: 5000 });
     clock.advance(5000);
     expect(breaker.state).toBe('half_open');
-    s.push({ state: 'forced_open' });
+    s.push({ state: 'forced_open', epoch: 2 });
     expect(changes).toEqual(['open:remote', 'half_open:reset_timeout', 'forced_open:remote']);
     expect(s.transitions.map((t) => t.reason)).toEqual(['reset_timeout']);
   });
@@ -102,7 +112,7 @@ describe('the StateStore seam', () => {
     const s = recordingStore();
     const breaker = new CircuitBreaker({ clock: new FakeClock(), store: s.store, failureThreshold: 1 });
     await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
-    s.push({ state: 'closed', reason: 'reset' });
+    s.push({ state: 'closed', reason: 'reset', epoch: 1 });
     expect(breaker.metrics()).toMatchObject({ state: 'closed', totalCalls: 0 });
   });
 
@@ -128,5 +138,55 @@ describe('the StateStore seam', () => {
     breaker.dispose();
     expect(s.binding.release).toHaveBeenCalledOnce();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a remote state no newer than the epoch it holds changes nothing (late messages cannot undo a decision)', () => {
+    const clock = new FakeClock();
+    const s = recordingStore();
+    const breaker = new CircuitBreaker({ clock, store: s.store });
+    s.push({ state: 'forced_open', epoch: 3 });
+    s.push({ state: 'closed', reason: 'reset', epoch: 2 });
+    s.push({ state: 'closed', reason: 'reset', epoch: 3 });
+    expect(breaker.state).toBe('forced_open');
+    breaker.reset();
+    expect(s.transitions.at(-1)).toMatchObject({ to: 'closed', reason: 'reset', epoch: 3 });
+  });
+
+  it('a binding that throws never reaches the caller: storeError, and the breaker goes on locally', async () => {
+    const clock = new FakeClock();
+    const errors: unknown[] = [];
+    const boom = (): never => {
+      throw new Error('store down');
+    };
+    const store: StateStore = {
+      bind: () => ({ record: boom, transition: boom, trialPermit: boom, release: boom }),
+      close: async () => {},
+    };
+    const breaker = new CircuitBreaker({ clock, store, failureThreshold: 1, resetTimeout: 10 });
+    breaker.on('storeError', ({ error }) => errors.push(error));
+    expect(() => breaker.callSync(() => 1)).not.toThrow();
+    await expect(breaker.call(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(breaker.state).toBe('open');
+    clock.advance(10);
+    // A throwing trialPermit counts as a permit: the trial runs and closes the breaker.
+    await expect(breaker.call(async () => 'ok')).resolves.toBe('ok');
+    expect(breaker.state).toBe('closed');
+    breaker.dispose();
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+    expect(errors.every((e) => (e as Error).message === 'store down')).toBe(true);
+  });
+
+  it('a store whose bind() throws leaves a local breaker', async () => {
+    const errors: unknown[] = [];
+    const logger = { info() {}, warn: (fields: object) => errors.push(fields), error() {} };
+    const store: StateStore = {
+      bind: () => {
+        throw new Error('no connection');
+      },
+      close: async () => {},
+    };
+    const breaker = new CircuitBreaker({ clock: new FakeClock(), store, logger });
+    await expect(breaker.call(async () => 1)).resolves.toBe(1);
+    expect(errors).toHaveLength(1);
   });
 });

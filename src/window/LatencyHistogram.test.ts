@@ -35,3 +35,27 @@ describe('LatencyHistogram', () => {
     expect(histogram.quantile(0.99)).toBe(0);
   });
 });
+
+describe('LatencyHistogram.snapshot', () => {
+  it('exports counts over fixed, ascending bounds shared by every histogram, so snapshots add up', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    a.record(0.5);
+    a.record(3);
+    b.record(3.01);
+    b.record(250);
+    const sa = a.snapshot();
+    const sb = b.snapshot();
+    expect(sa.bounds).toBe(sb.bounds);
+    expect(Object.isFrozen(sa.bounds)).toBe(true);
+    for (let i = 1; i < sa.bounds.length; i++) expect(sa.bounds[i]!).toBeGreaterThan(sa.bounds[i - 1]!);
+    expect(sa.bounds.at(-1)).toBe(Number.POSITIVE_INFINITY);
+    const bucketOf = (ms: number): number => sa.bounds.findIndex((bound) => ms < bound);
+    expect(sa.counts[bucketOf(3)]).toBe(1);
+    expect(sb.counts[bucketOf(3.01)]).toBe(1);
+    expect(sb.counts[bucketOf(250)]).toBe(1);
+    expect([sa.count, sa.sum, sa.max]).toEqual([2, 3.5, 3]);
+    const summed = sa.counts.map((n, i) => n + sb.counts[i]!);
+    expect(summed.reduce((x, y) => x + y, 0)).toBe(4);
+  });
+});

@@ -7,6 +7,28 @@ export interface LatencySummary {
   readonly max: number;
 }
 
+/**
+ * A copy of a latency histogram's counts over fixed buckets ({@link CircuitBreaker.latencyHistogram}).
+ * The buckets are the same in every process and every version of the package that shares
+ * `bounds`, so histograms from many breakers or instances add up bucket by bucket: fleet
+ * percentiles are real, never averages of per-host percentiles.
+ */
+export interface LatencyHistogramSnapshot {
+  /**
+   * Upper bounds of the buckets in ms, ascending (shared and frozen): bucket `i` holds durations
+   * below `bounds[i]` and at least `bounds[i - 1]`; the last one also holds everything longer.
+   */
+  readonly bounds: readonly number[];
+  /** Durations per bucket (not cumulative), as many as `bounds`. */
+  readonly counts: readonly number[];
+  /** Durations recorded (the sum of `counts`). */
+  readonly count: number;
+  /** Sum of the durations recorded, in ms. */
+  readonly sum: number;
+  /** Longest duration recorded, in ms (0 when none). */
+  readonly max: number;
+}
+
 /** Exact below 16 µs, then 8 slices per power of two (at most 1/16 relative error) up to ~35 min. */
 const LINEAR = 16;
 const PER_OCTAVE = 8;
@@ -55,6 +77,18 @@ export class LatencyHistogram {
     return this.#max;
   }
 
+  /** A copy of the counts, for exporters and merging (see {@link LatencyHistogramSnapshot}). */
+  snapshot(): LatencyHistogramSnapshot {
+    const buckets = this.#buckets;
+    return {
+      bounds: LATENCY_BOUNDS,
+      counts: buckets === undefined ? EMPTY_COUNTS : Array.from(buckets),
+      count: this.#count,
+      sum: this.#sum,
+      max: this.#max,
+    };
+  }
+
   summary(): LatencySummary {
     return {
       mean: this.#count === 0 ? 0 : this.#sum / this.#count,
@@ -78,6 +112,22 @@ function bucketOf(us: number): number {
   const exponent = 31 - Math.clz32(us);
   return LINEAR + (exponent - 4) * PER_OCTAVE + ((us >>> (exponent - 3)) & (PER_OCTAVE - 1));
 }
+
+/** Lower edge of bucket `index`, in µs. */
+function lowerUs(index: number): number {
+  if (index < LINEAR) return index;
+  const exponent = 4 + ((index - LINEAR) >> 3);
+  return (PER_OCTAVE + ((index - LINEAR) & (PER_OCTAVE - 1))) * 2 ** (exponent - 3);
+}
+
+/** @internal Upper bounds of the buckets, in ms (see {@link LatencyHistogramSnapshot.bounds}). */
+export const LATENCY_BOUNDS: readonly number[] = Object.freeze(
+  Array.from({ length: BUCKETS }, (_, i) =>
+    i + 1 < BUCKETS ? lowerUs(i + 1) / 1000 : Number.POSITIVE_INFINITY,
+  ),
+);
+
+const EMPTY_COUNTS: readonly number[] = Object.freeze(new Array<number>(BUCKETS).fill(0));
 
 function midpointUs(index: number): number {
   if (index < LINEAR) return index;
