@@ -11,7 +11,7 @@ import { validateSnapshot } from '../snapshot.js';
 import type { StateStore } from '../store/StateStore.js';
 import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { closestName } from './closestName.js';
-import { expected } from './describe.js';
+import { describe, expected } from './describe.js';
 import {
   bool,
   duration,
@@ -66,6 +66,11 @@ const BELONGS_ELSEWHERE: Readonly<Record<string, string>> = {
 
 let unnamed = 0;
 const DEFAULT_WINDOW: ResolvedOptions['window'] = Object.freeze({ type: 'count', size: DEFAULTS.windowSize });
+const STORE_WINDOW: ResolvedOptions['window'] = Object.freeze({
+  type: 'time',
+  duration: DEFAULTS.windowDuration,
+  buckets: DEFAULTS.windowBuckets,
+});
 let defaultOptions: ResolvedOptions | undefined;
 
 /**
@@ -148,8 +153,17 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     : DEFAULTS.failureThreshold;
   const failureRateThreshold = rate('failureRateThreshold', o.failureRateThreshold);
   const slowCallRateThreshold = rate('slowCallRateThreshold', o.slowCallRateThreshold);
-  const window = resolveWindow(o.window);
+  const store = withMethods<StateStore>('store', o.store, ['bind'], 'a StateStore with bind() and close()');
+  // Shared rate rules count the fleet's calls over time buckets: with a store the default window is
+  // a time window, and an explicit count window cannot carry a rate rule.
+  const window = o.window === undefined && store !== undefined ? STORE_WINDOW : resolveWindow(o.window);
   const hasRateRule = failureRateThreshold !== false || slowCallRateThreshold !== false;
+  if (store !== undefined && hasRateRule && window.type === 'count') {
+    throw new RangeError(
+      'A rate rule over a count window cannot be shared through a store (`window` is ' +
+        `\`${describe(o.window)}\`); use a time window such as { type: 'time', duration: 60_000, buckets: 10 }`,
+    );
+  }
   const windowCap = window.type === 'count' ? window.size : Number.POSITIVE_INFINITY;
   const minimumCalls =
     o.minimumCalls === undefined
@@ -217,7 +231,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
         ['now', 'setTimeout', 'clearTimeout'],
         'an object with now(), setTimeout() and clearTimeout()',
       ) ?? systemClock,
-    store: withMethods<StateStore>('store', o.store, ['bind'], 'a StateStore with bind() and close()'),
+    store,
     initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState),
   });
 }

@@ -190,3 +190,36 @@ describe('the StateStore seam', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('options with a store', () => {
+  const store: StateStore = {
+    bind: () => ({ record() {}, transition() {}, trialPermit: () => true, release() {} }),
+    close: async () => {},
+  };
+
+  it('default to a time window, which the fleet can share', () => {
+    expect(new CircuitBreaker({ store, failureRateThreshold: 0.5 }).options.window).toEqual({
+      type: 'time',
+      duration: 60_000,
+      buckets: 10,
+    });
+    expect(new CircuitBreaker({ failureRateThreshold: 0.5 }).options.window).toEqual({
+      type: 'count',
+      size: 100,
+    });
+  });
+
+  it('refuse a rate rule over an explicit count window, asking for a time window', () => {
+    expect(
+      () => new CircuitBreaker({ store, failureRateThreshold: 0.5, window: { type: 'count', size: 50 } }),
+    ).toThrow(
+      new RangeError(
+        'A rate rule over a count window cannot be shared through a store (`window` is `{"type":"count","size":50}`); ' +
+          "use a time window such as { type: 'time', duration: 60_000, buckets: 10 }",
+      ),
+    );
+    expect(
+      () => new CircuitBreaker({ store, failureThreshold: 3, window: { type: 'count', size: 50 } }),
+    ).not.toThrow();
+  });
+});
