@@ -314,6 +314,14 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
   }
 
   /**
+   * The breakers registered by name (`register`, `getOrCreate`), without the members of keyed
+   * groups: with {@link CircuitBreakerRegistry.groups}, what an exporter shows one entry each.
+   */
+  registered(): IterableIterator<CircuitBreaker> {
+    return this.#breakers.values();
+  }
+
+  /**
    * Each keyed group as one entry, whatever its size: breakers per state, the names of those not
    * closed, and counters summed over its members (monotonic through evictions and resets).
    * @returns One {@link KeyedGroupStatus} per group.

@@ -82,6 +82,9 @@ describe('registry lifecycle', () => {
       totals: { totalCalls: 3, successfulCalls: 2, failedCalls: 1, stateTransitions: 1 },
     });
     expect(group?.totals.transitions).toEqual({ closed: { open: 1 } });
+    registry.register('db');
+    expect([...registry.registered()].map((b) => b.name)).toEqual(['db']);
+    expect([...registry].map((b) => b.name)).toEqual(['db', 'hosts:a', 'hosts:b', 'hosts:c']);
   });
 
   it('keeps a group’s counters monotonic through evictions, removals and resets', async () => {
