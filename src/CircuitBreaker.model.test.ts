@@ -90,16 +90,15 @@ function breakerOptions(spec: Spec, clock: FakeClock): CircuitBreakerOptions {
 
 /** The options the model runs with, resolved from DESIGN.md's defaults. */
 function modelConfig(spec: Spec): ModelConfig {
-  // "a rule is active only when its option is given ...; with none given, failureThreshold: 5 applies".
-  const anyRule =
-    spec.failureThreshold !== undefined ||
-    spec.failureRateThreshold !== undefined ||
-    spec.slowCallRateThreshold !== undefined;
+  // "with none of them active, failureThreshold: 5 applies (...); only an explicit
+  // failureThreshold: false with no other active rule means 'record only'".
   const failureRateThreshold = spec.failureRateThreshold ?? false;
   const slowCallRateThreshold = spec.slowCallRateThreshold ?? false;
   const rateRule = failureRateThreshold !== false || slowCallRateThreshold !== false;
+  const givenThreshold = spec.failureThreshold ?? false;
+  const anyActive = givenThreshold !== false || rateRule;
   return {
-    failureThreshold: anyRule ? (spec.failureThreshold ?? false) : 5,
+    failureThreshold: anyActive || spec.failureThreshold === false ? givenThreshold : 5,
     failureRateThreshold,
     slowCallRateThreshold,
     slowCallDuration: spec.slowCallDuration,

@@ -1,31 +1,26 @@
 import type { CircuitState } from './CircuitState.js';
+import { fallbackApplies, isThenable } from './call/Call.js';
+import { callWithOptions, misuse } from './call/callWithOptions.js';
+import { FAST_CONTEXT } from './call/context.js';
+import { observeTimed, settleOther } from './call/observe.js';
 import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
+import { Engine } from './engine/Engine.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
-import { BreakerCore } from './internal/BreakerCore.js';
-import { fallbackApplies, isThenable } from './internal/Call.js';
-import { checkDuration, permitTimeout } from './internal/callOptions.js';
-import { callWithOptions, misuse } from './internal/callWithOptions.js';
-import { FAST_CONTEXT } from './internal/context.js';
-import { expected } from './internal/describe.js';
-import { metricsSnapshot } from './internal/metricsSnapshot.js';
-import { resolveBreakerOptions } from './internal/resolveOptions.js';
-import { StoreLink } from './internal/StoreLink.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
-import type { CallContext, CircuitBreakerOptions, Fallback, Protected, ResolvedOptions } from './options.js';
-import { Permit, type PermitOptions } from './Permit.js';
+import { checkDuration, permitTimeout } from './options/callOptions.js';
+import { expected } from './options/describe.js';
+import { resolveBreakerOptions } from './options/sharedOptions.js';
+import type {
+  CallContext,
+  CallOptions,
+  CircuitBreakerOptions,
+  Fallback,
+  Protected,
+  ResolvedOptions,
+} from './options.js';
+import { createPermit, type Permit, type PermitOptions } from './Permit.js';
 import type { CircuitBreakerSnapshot } from './snapshot.js';
-import type { BoundBreaker } from './store/StateStore.js';
 import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
-
-/** Per-call options of {@link CircuitBreaker.call}. */
-export interface CallOptions<T> {
-  /** Aborting it rejects the call at once with its reason; the outcome is ignored. */
-  signal?: AbortSignal;
-  /** Ms this call may take (overrides the breaker's `timeout`; `false` for none). */
-  timeout?: number | false;
-  /** Runs instead of rejecting (overrides the breaker's `fallback`). */
-  fallback?: Fallback<T>;
-}
 
 /**
  * A circuit breaker: wraps calls to a dependency and fails fast while it is down.
@@ -35,15 +30,17 @@ export interface CallOptions<T> {
  * the open period it is HALF_OPEN: a few trial calls test recovery; enough successes close it, one
  * failure re-opens it.
  *
+ * `F` is the result type of the breaker-level `fallback` (none: `never`), so `call()` resolves to
+ * `T | F`.
+ *
  * @example
  * ```ts
  * const breaker = new CircuitBreaker({ name: 'payment-api', failureThreshold: 5, resetTimeout: 60_000 });
  * const receipt = await breaker.call(({ signal }) => charge(order, { signal }));
  * ```
  */
-export class CircuitBreaker {
-  readonly #core: BreakerCore;
-  readonly #slowPath: boolean;
+export class CircuitBreaker<F = never> {
+  readonly #engine: Engine;
   /** The effective options with this breaker's name, built when first read (usually shared). */
   #options: ResolvedOptions | undefined = undefined;
 
@@ -52,30 +49,16 @@ export class CircuitBreaker {
    * @throws TypeError for an option of the wrong type or an unknown option, RangeError for a value out
    * of range; the message names the option, the expected form and the value received.
    */
-  constructor(options?: CircuitBreakerOptions) {
-    const { options: resolved, name, owner } = resolveBreakerOptions(options);
-    const core = new BreakerCore(name, resolved);
-    core.owner = owner;
-    this.#core = core;
-    this.#slowPath = resolved.timeout !== false || resolved.fallback !== undefined;
+  constructor(options?: CircuitBreakerOptions<F>) {
+    const { options: resolved, name } = resolveBreakerOptions(options as CircuitBreakerOptions);
+    const engine = new Engine(name, resolved);
+    this.#engine = engine;
     const saved = resolved.initialState;
     if (saved !== undefined) {
       const elapsed = Math.max(0, (resolved.clock.wallNow?.() ?? Date.now()) - saved.savedAt);
-      core.restore(saved.state, saved.remainingOpenMs - elapsed, saved.backoffAttempt);
+      engine.restore(saved.state, saved.remainingOpenMs - elapsed, saved.backoffAttempt);
     }
-    const store = resolved.store;
-    if (store !== undefined) {
-      const bound: BoundBreaker = {
-        name: core.name,
-        apply: (remote) => core.applyRemote(remote),
-        storeError: (error) => core.storeError(error),
-      };
-      try {
-        core.bind(new StoreLink(store.bind(core.name, resolved, bound), core));
-      } catch (error) {
-        core.storeError(error);
-      }
-    }
+    if (resolved.store !== undefined) engine.bind(resolved.store);
   }
 
   /**
@@ -97,79 +80,56 @@ export class CircuitBreaker {
 
   /** The breaker's name. */
   get name(): string {
-    return this.#core.name;
+    return this.#engine.name;
   }
 
   /** The effective options: presets, environment, registry defaults and defaults applied. Frozen. */
   get options(): ResolvedOptions {
-    const shared = this.#core.options;
-    if (shared.name === this.#core.name) return shared;
-    this.#options ??= Object.freeze({ ...shared, name: this.#core.name });
+    const engine = this.#engine;
+    const shared = engine.options;
+    if (shared.name === engine.name) return shared;
+    this.#options ??= Object.freeze({ ...shared, name: engine.name });
     return this.#options;
   }
 
   /** The current state, exact on every read (a breaker whose open period has passed reads `half_open`). */
   get state(): CircuitState {
-    this.#core.refresh();
-    return this.#core.state;
+    const automaton = this.#engine.automaton;
+    automaton.refresh();
+    return automaton.state;
   }
 
   /**
    * Calls `fn` through the breaker. Never throws synchronously: every failure is a rejection.
    * @param fn - Sync or async; receives `{ signal }`, which aborts on timeout or the caller's abort.
-   * @param options - Per-call `signal`, `timeout` and `fallback`.
-   * @returns What `fn` returns (or the fallback's value).
+   * @param options - Per-call `signal`, `timeout` and `fallback` (unknown keys reject the call).
+   * @returns What `fn` returns (or a fallback's value).
    * @throws (rejects) {@link CircuitBreakerOpenError} while refusing, {@link CircuitBreakerTimeoutError},
-   * {@link BulkheadFullError}, or `fn`'s own error unchanged.
+   * {@link BulkheadFullError}, a TypeError for a bad argument, or `fn`'s own error unchanged.
    */
-  call<T>(fn: Protected<T>, options?: CallOptions<T>): Promise<T> {
-    if (options !== undefined || this.#slowPath) return callWithOptions(this.#core, fn, options);
-    const core = this.#core;
-    if (typeof fn !== 'function') return misuse(core, fn);
-    const generation = core.admit();
-    if (generation < 0) return Promise.reject(core.refuse(generation));
-    const start = core.startTime();
+  call<T>(fn: Protected<T>, options?: CallOptions<T>): Promise<T | F> {
+    const engine = this.#engine;
+    if (options !== undefined || engine.slowPath) return callWithOptions<T | F>(engine, fn, options);
+    if (typeof fn !== 'function') return misuse(engine, fn);
+    const generation = engine.admit();
+    if (generation < 0) return Promise.reject(engine.refuse(generation));
+    const start = engine.recorder.startTime();
     let result: T | PromiseLike<T>;
     try {
       result = fn(FAST_CONTEXT);
     } catch (error) {
-      core.inFlight--;
-      core.settleError(generation, start, error);
+      engine.settleError(generation, start, error);
       return Promise.reject(error);
     }
-    if (result instanceof Promise) {
-      if (Number.isNaN(start)) {
-        const handlers = core.handlers();
-        result.then(handlers.ok, handlers.fail);
-      } else {
-        result.then(
-          (value) => this.#settleValue(generation, start, value),
-          (error: unknown) => this.#settleError(generation, start, error),
-        );
-      }
-      return result;
+    if (!(result instanceof Promise)) return settleOther(engine, result, generation, start);
+    if (Number.isNaN(start)) {
+      // The generation's handlers, taken at admission: whatever `fn` did to the breaker meanwhile.
+      const handlers = engine.handlers(generation);
+      result.then(handlers.ok, handlers.fail);
+    } else {
+      observeTimed(engine, result, generation, start);
     }
-    if (isThenable(result)) {
-      const adopted = Promise.resolve(result);
-      adopted.then(
-        (value) => this.#settleValue(generation, start, value),
-        (error: unknown) => this.#settleError(generation, start, error),
-      );
-      return adopted;
-    }
-    core.inFlight--;
-    core.settleValue(generation, start, result);
-    return Promise.resolve(result);
-  }
-
-  #settleValue(generation: number, start: number, value: unknown): void {
-    this.#core.inFlight--;
-    this.#core.settleValue(generation, start, value);
-  }
-
-  #settleError(generation: number, start: number, error: unknown): void {
-    this.#core.inFlight--;
-    this.#core.settleError(generation, start, error);
+    return result;
   }
 
   /**
@@ -178,111 +138,120 @@ export class CircuitBreaker {
    * @throws {@link CircuitBreakerOpenError} while refusing (unless a fallback is set); `fn`'s own
    * error; a TypeError when `fn` returns a promise (use {@link CircuitBreaker.call}).
    */
-  callSync<T>(fn: (ctx: CallContext) => T): T {
-    const core = this.#core;
+  callSync<T>(fn: (ctx: CallContext) => T): T | F {
+    const engine = this.#engine;
     if (typeof fn !== 'function') {
       const error = new TypeError(expected('fn', 'a function', fn));
-      core.countIgnored(error);
+      engine.countIgnored(error);
       throw error;
     }
-    const fallback = core.options.fallback as Fallback<T> | undefined;
-    const generation = core.admit();
+    const fallback = engine.options.fallback as Fallback<F> | undefined;
+    const generation = engine.admit();
     if (generation < 0) {
-      const error = core.refuse(generation);
-      if (core.disposed || fallback === undefined) throw error;
-      core.noteFallback(error);
-      return fallback(error, FAST_CONTEXT) as T;
+      const error = engine.refuse(generation);
+      if (engine.disposed || fallback === undefined) throw error;
+      engine.noteFallback(error);
+      return fallback(error, FAST_CONTEXT) as F;
     }
-    const start = core.startTime();
+    const start = engine.recorder.startTime();
     let result: T;
+    let thenable: boolean;
     try {
       result = fn(FAST_CONTEXT);
+      thenable = isThenable(result);
     } catch (error) {
-      core.inFlight--;
-      core.settleError(generation, start, error);
-      if (!fallbackApplies(core, fallback, error)) throw error;
-      core.noteFallback(error);
-      return (fallback as Fallback<T>)(error, FAST_CONTEXT) as T;
+      engine.settleError(generation, start, error);
+      if (!fallbackApplies(engine, fallback, error)) throw error;
+      engine.noteFallback(error);
+      return (fallback as Fallback<F>)(error, FAST_CONTEXT) as F;
     }
-    core.inFlight--;
-    if (isThenable(result)) {
+    if (thenable) {
       Promise.resolve(result).then(undefined, () => {});
-      const error = new TypeError(`callSync() got a promise from \`fn\`; use call() for async functions`);
-      core.settleIgnored(generation, error);
+      const error = new TypeError('callSync() got a promise from `fn`; use call() for async functions');
+      engine.settleIgnored(generation, error);
       throw error;
     }
-    core.settleValue(generation, start, result);
+    engine.settleValue(generation, start, result);
     return result;
   }
 
   /**
-   * Wraps `fn` so that every call goes through the breaker (decorator style).
+   * Wraps `fn` so that every call goes through the breaker (decorator style). `this` is forwarded.
    * @returns A function with `fn`'s parameters returning a promise of its result.
+   * @throws TypeError when `fn` is not a function.
    */
-  wrap<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>): (...args: A) => Promise<R> {
+  wrap<A extends unknown[], R, This = unknown>(
+    fn: (this: This, ...args: A) => R | PromiseLike<R>,
+  ): (this: This, ...args: A) => Promise<R | F> {
     if (typeof fn !== 'function') throw new TypeError(expected('fn', 'a function', fn));
-    return (...args: A) => this.call(() => fn(...args));
+    const breaker = this;
+    return function (this: This, ...args: A): Promise<R | F> {
+      return breaker.call(() => fn.apply(this, args));
+    };
   }
 
   /**
    * Asks for permission to make one call, for code that cannot be wrapped in a function.
+   * @param options - `timeout` (unknown keys are a TypeError).
    * @returns A {@link Permit} to settle once, or `undefined` when the call would be refused (counted
    * as rejected).
    */
   tryAcquire(options?: PermitOptions): Permit | undefined {
-    const core = this.#core;
+    const engine = this.#engine;
     const timeout = permitTimeout(options);
-    const generation = core.admit();
+    const generation = engine.admit();
     if (generation < 0) {
-      core.countRefused(generation);
+      engine.countRefused(generation);
       return undefined;
     }
-    return new Permit(core, generation, timeout);
+    return createPermit(engine, generation, timeout);
   }
 
   /**
    * Like {@link CircuitBreaker.tryAcquire}, but throws when refused.
-   * @throws {@link CircuitBreakerOpenError} or {@link BulkheadFullError}.
+   * @throws {@link CircuitBreakerOpenError} or {@link BulkheadFullError}; TypeError for bad options.
    */
   acquire(options?: PermitOptions): Permit {
-    const core = this.#core;
+    const engine = this.#engine;
     const timeout = permitTimeout(options);
-    const generation = core.admit();
-    if (generation < 0) throw core.refuse(generation);
-    return new Permit(core, generation, timeout);
+    const generation = engine.admit();
+    if (generation < 0) throw engine.refuse(generation);
+    return createPermit(engine, generation, timeout);
   }
 
   /** Would a call be admitted now? Admits nothing and takes no trial slot. */
   isAvailable(): boolean {
-    return this.#core.available();
+    return this.#engine.available();
   }
 
   /**
    * Opens now and recovers normally after `durationMs` (e.g. a server's Retry-After); without it, for
-   * the current open period (the backoff does not advance).
+   * the current open period (the backoff does not advance). Logged at `warn`: an operator's action.
+   * @throws RangeError for a duration that is not between 0 and 2^31-1 ms.
    */
   open(durationMs?: number): void {
-    this.#core.open(durationMs === undefined ? undefined : checkDuration('durationMs', durationMs));
+    this.#engine.open(durationMs === undefined ? undefined : checkDuration('durationMs', durationMs));
   }
 
   /** Refuses every call until {@link CircuitBreaker.reset}. */
   forceOpen(): void {
-    this.#core.force('forced_open');
+    this.#engine.force('forced_open');
   }
 
   /** Admits every call and records metrics, never tripping, until {@link CircuitBreaker.reset}. */
   forceClose(): void {
-    this.#core.force('forced_closed');
+    this.#engine.force('forced_closed');
   }
 
   /** Back to CLOSED with every count cleared, cumulative metrics included. */
   reset(): void {
-    this.#core.reset();
+    this.#engine.reset();
   }
 
   /**
    * Subscribes to an event.
    * @returns A function that unsubscribes.
+   * @throws TypeError for an unknown event (naming the closest) or a listener that is not a function.
    * @example
    * ```ts
    * const off = breaker.on('open', ({ name, retryAfter }) => alert(`${name} open for ${retryAfter} ms`));
@@ -293,12 +262,12 @@ export class CircuitBreaker {
     listener: Listener<CircuitBreakerEvents[K]>,
   ): () => void {
     if (typeof listener !== 'function') throw new TypeError(expected('listener', 'a function', listener));
-    return this.#core.on(event, listener);
+    return this.#engine.on(event, listener);
   }
 
   /** A snapshot of the breaker's counts, rates and latency. */
   metrics(): CircuitBreakerMetrics {
-    return metricsSnapshot(this.#core);
+    return this.#engine.metrics();
   }
 
   /**
@@ -307,18 +276,25 @@ export class CircuitBreaker {
    * like `metrics().latency` (see `latencySampling`).
    */
   latencyHistogram(): LatencyHistogramSnapshot {
-    return this.#core.stats.latencyHistogram();
+    return this.#engine.recorder.latencyHistogram();
   }
 
   /** The state to save, for the `initialState` option of a later breaker. */
   toJSON(): CircuitBreakerSnapshot {
-    const core = this.#core;
-    core.refresh();
-    return { version: 1, name: core.name, state: core.state, ...core.saved() };
+    const engine = this.#engine;
+    const automaton = engine.automaton;
+    automaton.refresh();
+    return {
+      version: 1,
+      name: engine.name,
+      state: automaton.state,
+      ...automaton.saved(),
+      savedAt: engine.clock.wallNow?.() ?? Date.now(),
+    };
   }
 
   /** Clears the breaker's timers and listeners. Calls in flight still settle; later calls are refused. */
   dispose(): void {
-    this.#core.dispose();
+    this.#engine.dispose();
   }
 }

@@ -1,7 +1,7 @@
+import { neverAborted } from './call/context.js';
+import type { Deadline, DeadlineBucket } from './call/TimeoutScheduler.js';
+import type { Engine } from './engine/Engine.js';
 import { CircuitBreakerTimeoutError } from './errors/CircuitBreakerTimeoutError.js';
-import type { BreakerCore } from './internal/BreakerCore.js';
-import { neverAborted } from './internal/context.js';
-import { Deadline } from './internal/TimeoutScheduler.js';
 
 /** Options of `breaker.acquire()` and `breaker.tryAcquire()`. */
 export interface PermitOptions {
@@ -17,10 +17,28 @@ class UnsettledPermitError extends Error {
   override readonly name = 'UnsettledPermitError';
 }
 
+/** A permit's timeout, linked into the shared deadline buckets (only for permits with a timeout). */
+class PermitDeadline implements Deadline {
+  deadlinePrev: Deadline | undefined = undefined;
+  deadlineNext: Deadline | undefined = undefined;
+  deadlineBucket: DeadlineBucket | undefined = undefined;
+  readonly controller = new AbortController();
+  constructor(
+    readonly permit: Permit,
+    readonly timeout: number,
+  ) {}
+  expire(): void {
+    expirePermit(this.permit);
+  }
+}
+
+let create: (engine: Engine, generation: number, timeout: number | undefined) => Permit;
+let expirePermit: (permit: Permit) => void;
+
 /**
  * Permission to make one call, for code that cannot be wrapped in a function (streams, callbacks).
  * Report the outcome once with {@link Permit.success}, {@link Permit.failure} or {@link Permit.ignore};
- * later reports are no-ops.
+ * later reports are no-ops. Made by `breaker.acquire()` and `breaker.tryAcquire()`.
  *
  * A permit is `Disposable`: disposing one that was never settled records a failure, because the
  * block either threw or forgot to report. End a `using` block with `permit.success()`.
@@ -33,30 +51,33 @@ class UnsettledPermitError extends Error {
  * stream.on('error', (error) => permit.failure(error));
  * ```
  */
-export class Permit extends Deadline implements Disposable {
-  readonly #core: BreakerCore;
+export class Permit implements Disposable {
+  readonly #engine: Engine;
   readonly #generation: number;
   readonly #start: number;
-  readonly #timeout: number | undefined;
-  #controller: AbortController | undefined = undefined;
+  readonly #deadline: PermitDeadline | undefined;
   #settled = false;
 
-  /** @internal Created by the breaker only. */
-  constructor(core: BreakerCore, generation: number, timeout: number | undefined) {
-    super();
-    this.#core = core;
+  static {
+    create = (engine, generation, timeout) => new Permit(engine, generation, timeout);
+    expirePermit = (permit) => permit.#expire();
+  }
+
+  private constructor(engine: Engine, generation: number, timeout: number | undefined) {
+    this.#engine = engine;
     this.#generation = generation;
-    this.#start = core.startTime();
-    this.#timeout = timeout;
-    if (timeout !== undefined) {
-      this.#controller = new AbortController();
-      core.scheduler().schedule(this, timeout);
+    this.#start = engine.recorder.startTime();
+    if (timeout === undefined) {
+      this.#deadline = undefined;
+      return;
     }
+    this.#deadline = new PermitDeadline(this, timeout);
+    engine.scheduler().schedule(this.#deadline, timeout);
   }
 
   /** Aborts when the permit's timeout elapses (never, without a timeout). */
   get signal(): AbortSignal {
-    return this.#controller?.signal ?? neverAborted();
+    return this.#deadline?.controller.signal ?? neverAborted();
   }
 
   /** Whether an outcome was reported (or the timeout elapsed). */
@@ -66,9 +87,7 @@ export class Permit extends Deadline implements Disposable {
 
   /** The call succeeded. A `result`, when given, goes through `isResultFailure`. */
   success(...result: [unknown?]): void {
-    if (!this.#settle()) return;
-    if (result.length === 0) this.#core.settleValue(this.#generation, this.#start, undefined);
-    else this.#core.settleValue(this.#generation, this.#start, result[0]);
+    if (this.#settle()) this.#engine.settleValue(this.#generation, this.#start, result[0]);
   }
 
   /**
@@ -77,42 +96,52 @@ export class Permit extends Deadline implements Disposable {
    */
   failure(...error: [unknown?]): void {
     if (!this.#settle()) return;
-    if (error.length === 0)
-      this.#core.settleFailure(this.#generation, this.#start, new UnsettledPermitError('permit.failure()'));
-    else this.#core.settleError(this.#generation, this.#start, error[0]);
+    if (error.length === 0) {
+      this.#engine.settleFailure(this.#generation, this.#start, new UnsettledPermitError('permit.failure()'));
+    } else {
+      this.#engine.settleError(this.#generation, this.#start, error[0]);
+    }
   }
 
   /** The outcome says nothing about the dependency's health (frees a half-open trial slot). */
   ignore(): void {
-    if (this.#settle()) this.#core.settleIgnored(this.#generation, undefined);
+    if (this.#settle()) this.#engine.settleIgnored(this.#generation, undefined);
   }
 
   /** Records a failure if the permit was never settled. */
   [DISPOSE](): void {
     if (!this.#settle()) return;
-    this.#core.settleFailure(
+    this.#engine.settleFailure(
       this.#generation,
       this.#start,
       new UnsettledPermitError('Permit disposed without success(), failure() or ignore()'),
     );
   }
 
-  /** @internal The timeout elapsed. */
-  expire(): void {
-    if (this.#settled) return;
+  /** The timeout elapsed. */
+  #expire(): void {
+    const deadline = this.#deadline;
+    if (this.#settled || deadline === undefined) return;
     this.#settled = true;
-    this.#core.inFlight--;
-    const timeout = this.#timeout as number;
-    const error = new CircuitBreakerTimeoutError(this.#core.name, timeout);
-    this.#controller?.abort(error);
-    this.#core.settleTimeout(this.#generation, this.#start, error, timeout);
+    const error = new CircuitBreakerTimeoutError(this.#engine.name, deadline.timeout);
+    try {
+      deadline.controller.abort(error);
+    } catch (thrown) {
+      this.#engine.reportError(thrown, "an 'abort' listener on a permit's signal threw");
+    }
+    this.#engine.settleTimeout(this.#generation, this.#start, error, deadline.timeout);
   }
 
   #settle(): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    this.#core.inFlight--;
-    if (this.deadlineBucket !== undefined) this.#core.scheduler().cancel(this);
+    const deadline = this.#deadline;
+    if (deadline?.deadlineBucket !== undefined) this.#engine.scheduler().cancel(deadline);
     return true;
   }
+}
+
+/** @internal Made by the breaker only (the constructor is private: nothing internal in the types). */
+export function createPermit(engine: Engine, generation: number, timeout: number | undefined): Permit {
+  return create(engine, generation, timeout);
 }

@@ -1,4 +1,3 @@
-export type { CallOptions } from './CircuitBreaker.js';
 export { CircuitBreaker } from './CircuitBreaker.js';
 export { CircuitState } from './CircuitState.js';
 export type { Clock } from './clock/Clock.js';
@@ -29,6 +28,7 @@ export type {
   BackoffFunction,
   BackoffOptions,
   CallContext,
+  CallOptions,
   CircuitBreakerOptions,
   CountWindowOptions,
   ErrorClass,
@@ -52,7 +52,6 @@ export {
   listCircuitBreakers,
   registerCircuitBreaker,
 } from './registry/defaultRegistry.js';
-export type { KeyedGroupTotals } from './registry/GroupTotals.js';
 export type {
   BreakerHealth,
   BreakerStatus,
@@ -60,7 +59,7 @@ export type {
   KeyedGroupHealth,
   RegistryHealth,
 } from './registry/health.js';
-export type { KeyedBreakersOptions, KeyedGroupStatus } from './registry/KeyedBreakers.js';
+export type { KeyedBreakersOptions, KeyedGroupStatus, KeyedGroupTotals } from './registry/KeyedBreakers.js';
 export { KeyedBreakers } from './registry/KeyedBreakers.js';
 export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/registryDefaults.js';
 export type { RetryContext, RetryOptions } from './retry.js';

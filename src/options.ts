@@ -59,8 +59,26 @@ export interface BackoffOptions {
 /** Gives the open period of the `attempt`-th opening in a row (1 = the first). */
 export type BackoffFunction = (attempt: number) => number;
 
-/** Options of a {@link CircuitBreaker}. Every field is optional. */
-export interface CircuitBreakerOptions {
+/**
+ * Per-call options of `breaker.call()`. Unknown keys reject the call (a JavaScript caller's typo is
+ * an error, not a no-op).
+ */
+export interface CallOptions<T> {
+  /** Aborting it rejects the call at once with its reason; the outcome is ignored. */
+  signal?: AbortSignal;
+  /** Ms this call may take (overrides the breaker's `timeout`; `false` for none). */
+  timeout?: number | false;
+  /** Runs instead of rejecting (overrides the breaker's `fallback`). */
+  fallback?: Fallback<T>;
+}
+
+/**
+ * Options of a {@link CircuitBreaker}. Every field is optional. `F` is the result type of the
+ * breaker's `fallback`: `new CircuitBreaker({ fallback: () => cached })` is a `CircuitBreaker<typeof
+ * cached>` whose `call()` resolves to what the function returns or to what the fallback does. An
+ * options object declared as plain `CircuitBreakerOptions` takes any fallback (`F` is `unknown`).
+ */
+export interface CircuitBreakerOptions<F = unknown> {
   /** Name used in errors, events, logs and metrics. @default `circuit-breaker-<n>` */
   name?: string;
   /**
@@ -93,8 +111,8 @@ export interface CircuitBreakerOptions {
   halfOpenTimeout?: number;
   /** Ms a call may take; it then aborts and counts as a failure. `false` for none. @default none */
   timeout?: number | false;
-  /** Runs instead of rejecting: while open, and on failures. @default none */
-  fallback?: Fallback<unknown>;
+  /** Runs instead of rejecting: while open, and on failures. Its result types the breaker. @default none */
+  fallback?: Fallback<F>;
   /** Which errors from the function trigger the fallback. @default every error */
   fallbackOn?: (error: unknown) => boolean;
   /** Errors for which this returns `false` are ignored (neither success nor failure). */
@@ -109,6 +127,11 @@ export interface CircuitBreakerOptions {
   maxConcurrentCalls?: number | false;
   /** Share of calls whose latency feeds the histogram when nothing else needs timing, in [0, 1]. @default 0.1 */
   latencySampling?: number;
+  /**
+   * Source of randomness in [0, 1) for the backoff's jitter (and throttling), so that a seeded test
+   * or simulation is deterministic. @default Math.random
+   */
+  random?: () => number;
   /** The service is unhealthy while this breaker is open (see `registry.health()`). @default false */
   critical?: boolean;
   /** Receives a line for every transition, and listener errors. @default none */
@@ -146,6 +169,7 @@ export interface ResolvedOptions {
   readonly isResultFailure: ((value: unknown) => boolean) | undefined;
   readonly maxConcurrentCalls: number;
   readonly latencySampling: number;
+  readonly random: () => number;
   readonly critical: boolean;
   readonly logger: Logger | undefined;
   readonly clock: Clock;

@@ -1,7 +1,7 @@
 import { CircuitBreaker } from './CircuitBreaker.js';
-import { expected } from './internal/describe.js';
-import { mergeOptions } from './internal/mergeOptions.js';
-import { resolveOptions } from './internal/resolveOptions.js';
+import { expected } from './options/describe.js';
+import { mergeOptions } from './options/mergeOptions.js';
+import { resolveOptions } from './options/resolveOptions.js';
 import type { CircuitBreakerOptions } from './options.js';
 import { CircuitBreakerRegistry } from './registry/CircuitBreakerRegistry.js';
 import { defaultRegistry } from './registry/defaultRegistry.js';

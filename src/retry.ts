@@ -1,8 +1,8 @@
 import type { CircuitBreaker } from './CircuitBreaker.js';
+import { neverAborted } from './call/context.js';
 import { type Clock, systemClock } from './clock/Clock.js';
 import { isCircuitBreakerOpenError } from './errors/CircuitBreakerOpenError.js';
-import { neverAborted } from './internal/context.js';
-import { expected } from './internal/describe.js';
+import { expected } from './options/describe.js';
 
 /** What each attempt of {@link retry} receives. */
 export interface RetryContext {

@@ -1,5 +1,5 @@
 import type { CircuitState } from './CircuitState.js';
-import { expected } from './internal/describe.js';
+import { expected } from './options/describe.js';
 
 /**
  * The saved state of a breaker, from `breaker.toJSON()`, to restore with the `initialState` option

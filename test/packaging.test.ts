@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,31 @@ describe('the published package', () => {
     };
     visit('index.js');
     expect(seen.size).toBeGreaterThan(0);
+  });
+
+  it('declares nothing internal: no class of the engine, the call path or the options appears in the published types', () => {
+    // Every class declared in the internal folders, and the registry's accumulator.
+    const internalDirs = ['engine', 'call', 'options', 'window'];
+    const internal = new Set<string>(['GroupTotals']);
+    for (const folder of internalDirs) {
+      for (const file of readdirSync(join(root, 'src', folder))) {
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+        const code = readFileSync(join(root, 'src', folder, file), 'utf8');
+        for (const [, name] of code.matchAll(/^(?:export )?(?:abstract )?class (\w+)/gm)) internal.add(name!);
+      }
+    }
+    expect(internal).toContain('Engine');
+    expect(internal).toContain('Automaton');
+    const declarations = readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.d.ts'),
+    );
+    expect(declarations.length).toBeGreaterThan(0);
+    for (const file of declarations) {
+      // Region comments name source files (`//#region src/engine/...`): only declarations count.
+      const text = readFileSync(join(dir, 'dist', file), 'utf8').replace(/^\/\/#(?:end)?region.*$/gm, '');
+      for (const name of internal)
+        expect(text, `${file} mentions ${name}`).not.toMatch(new RegExp(`\\b${name}\\b`));
+    }
   });
 
   it('passes publint', () => {

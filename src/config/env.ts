@@ -1,5 +1,5 @@
-import { editDistance } from '../internal/closestName.js';
-import { describe, expected } from '../internal/describe.js';
+import { editDistance } from '../options/closestName.js';
+import { describe, expected } from '../options/describe.js';
 import type { BackoffOptions, CircuitBreakerOptions } from '../options.js';
 import { NAMES, type Target, WORD_COUNTS } from './envNames.js';
 import { type EnvValue, parseValue } from './envValues.js';

@@ -1,4 +1,4 @@
-import { expected } from '../internal/describe.js';
+import { expected } from '../options/describe.js';
 
 /** @internal How a variable's value is read. */
 export type ValueKind =

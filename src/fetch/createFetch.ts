@@ -1,6 +1,6 @@
 import type { CircuitBreaker } from '../CircuitBreaker.js';
 import { systemClock } from '../clock/Clock.js';
-import { expected } from '../internal/describe.js';
+import { expected } from '../options/describe.js';
 import { CircuitBreakerRegistry } from '../registry/CircuitBreakerRegistry.js';
 import { defaultRegistry } from '../registry/defaultRegistry.js';
 import type { KeyedBreakers, KeyedBreakersOptions } from '../registry/KeyedBreakers.js';

@@ -1,9 +1,9 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import { EventHub } from '../engine/EventHub.js';
 import type { Listener } from '../events.js';
-import { closestName } from '../internal/closestName.js';
-import { expected } from '../internal/describe.js';
-import { mergeOptions } from '../internal/mergeOptions.js';
+import { closestName } from '../options/closestName.js';
+import { expected } from '../options/describe.js';
+import { mergeOptions } from '../options/mergeOptions.js';
 import type { CircuitBreakerOptions, Logger } from '../options.js';
 import {
   type BreakerHealth,

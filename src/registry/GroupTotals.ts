@@ -3,20 +3,7 @@ import type { CircuitState } from '../CircuitState.js';
 import type { CircuitBreakerMetrics, TransitionCounts } from '../metrics.js';
 import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { LATENCY_BOUNDS } from '../window/LatencyHistogram.js';
-
-/** Cumulative counts of a keyed group: its members' summed, monotonic through evictions and resets. */
-export interface KeyedGroupTotals {
-  readonly totalCalls: number;
-  readonly successfulCalls: number;
-  readonly failedCalls: number;
-  readonly rejectedCalls: number;
-  readonly ignoredCalls: number;
-  readonly timeouts: number;
-  readonly slowCalls: number;
-  readonly fallbacks: number;
-  readonly stateTransitions: number;
-  readonly transitions: TransitionCounts;
-}
+import type { KeyedGroupTotals } from './KeyedBreakers.js';
 
 type Counter = Exclude<keyof KeyedGroupTotals, 'transitions'>;
 const COUNTERS: readonly Counter[] = [

@@ -1,11 +1,13 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import type { CircuitState } from '../CircuitState.js';
 import type { Clock } from '../clock/Clock.js';
-import { expected } from '../internal/describe.js';
-import { resolveOptions, shareOptions } from '../internal/resolveOptions.js';
+import type { TransitionCounts } from '../metrics.js';
+import { expected } from '../options/describe.js';
+import { resolveOptions } from '../options/resolveOptions.js';
+import { setResetOwner, shareOptions } from '../options/sharedOptions.js';
 import type { CircuitBreakerOptions, ResolvedOptions } from '../options.js';
 import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
-import { GroupTotals, type KeyedGroupTotals } from './GroupTotals.js';
+import { GroupTotals } from './GroupTotals.js';
 
 /**
  * Options of a keyed group ({@link CircuitBreakerRegistry.keyed}): the options every breaker of the
@@ -31,6 +33,20 @@ export interface KeyedBreakersOptions extends Omit<CircuitBreakerOptions, 'name'
    * @default false
    */
   shared?: boolean;
+}
+
+/** Cumulative counts of a keyed group: its members' summed, monotonic through evictions and resets. */
+export interface KeyedGroupTotals {
+  readonly totalCalls: number;
+  readonly successfulCalls: number;
+  readonly failedCalls: number;
+  readonly rejectedCalls: number;
+  readonly ignoredCalls: number;
+  readonly timeouts: number;
+  readonly slowCalls: number;
+  readonly fallbacks: number;
+  readonly stateTransitions: number;
+  readonly transitions: TransitionCounts;
 }
 
 /** A keyed group as one entry ({@link KeyedBreakers.status}, `registry.groups()`). */
@@ -159,6 +175,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     this.critical = resolved.critical;
     this.#clock = resolved.clock;
     this.#options = resolved;
+    setResetOwner(resolved, this.#totals);
     this.#given = Object.freeze({ ...options });
   }
 
@@ -190,7 +207,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     } else {
       if (entries.size >= this.maxKeys) this.#evictOne();
       entry = {
-        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`, this.#totals)),
+        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`)),
         lastUsed: now,
       };
       entries.set(key, entry);

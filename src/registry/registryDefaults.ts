@@ -1,8 +1,8 @@
 import type { Clock } from '../clock/Clock.js';
-import { closestName } from '../internal/closestName.js';
-import { expected } from '../internal/describe.js';
-import { mergeOptions } from '../internal/mergeOptions.js';
-import { resolveOptions } from '../internal/resolveOptions.js';
+import { closestName } from '../options/closestName.js';
+import { expected } from '../options/describe.js';
+import { mergeOptions } from '../options/mergeOptions.js';
+import { resolveOptions } from '../options/resolveOptions.js';
 import type { CircuitBreakerOptions, Logger } from '../options.js';
 import type { StateStore } from '../store/StateStore.js';
 

@@ -34,3 +34,17 @@ describe('TimeWindow', () => {
     expect(window.failures).toBe(0);
   });
 });
+
+describe('TimeWindow on a clock below zero', () => {
+  it('counts as anywhere else (a negative slice index wraps instead of yielding NaN)', () => {
+    const window = new TimeWindow(1000, 10);
+    window.record(FAILURE, -5000);
+    window.record(0, -4950);
+    window.record(FAILURE, -4420);
+    expect([window.calls, window.failures]).toEqual([3, 2]);
+    window.advance(-4000);
+    expect([window.calls, window.failures]).toEqual([1, 1]);
+    window.advance(-3000);
+    expect([window.calls, window.failures]).toEqual([0, 0]);
+  });
+});

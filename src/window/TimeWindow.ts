@@ -25,7 +25,7 @@ export class TimeWindow implements OutcomeWindow {
 
   record(flags: number, now: number): void {
     this.advance(now);
-    const at = (this.#newest % this.#slices) * 3;
+    const at = this.#slot(this.#newest);
     const counts = this.#counts;
     const failure = flags & FAILURE;
     const slow = (flags & SLOW) >> 1;
@@ -46,7 +46,7 @@ export class TimeWindow implements OutcomeWindow {
     } else {
       const counts = this.#counts;
       for (let i = 1; i <= steps; i++) {
-        const at = ((this.#newest + i) % this.#slices) * 3;
+        const at = this.#slot(this.#newest + i);
         this.calls -= counts[at]!;
         this.failures -= counts[at + 1]!;
         this.slowCalls -= counts[at + 2]!;
@@ -56,6 +56,12 @@ export class TimeWindow implements OutcomeWindow {
       }
     }
     this.#newest = index;
+  }
+
+  /** Offset of a slice's counts. Indices below zero (a clock that starts negative) wrap too. */
+  #slot(index: number): number {
+    const slices = this.#slices;
+    return (((index % slices) + slices) % slices) * 3;
   }
 
   clear(): void {

@@ -1,10 +1,9 @@
-import type { CallOptions } from '../CircuitBreaker.js';
-import type { CallContext, Fallback, Protected } from '../options.js';
-import type { BreakerCore } from './BreakerCore.js';
+import type { Engine } from '../engine/Engine.js';
+import { checkCallOptions } from '../options/callOptions.js';
+import { expected } from '../options/describe.js';
+import type { CallContext, CallOptions, Fallback, Protected } from '../options.js';
 import { Call } from './Call.js';
-import { checkCallOptions } from './callOptions.js';
 import { contextWith } from './context.js';
-import { expected } from './describe.js';
 
 /**
  * @internal `breaker.call()` when the fast path does not apply (a timeout, a fallback or per-call
@@ -12,48 +11,48 @@ import { expected } from './describe.js';
  * refusal, and otherwise runs a {@link Call}. Never throws: every failure is a rejection.
  */
 export function callWithOptions<T>(
-  core: BreakerCore,
+  engine: Engine,
   fn: Protected<T>,
   options: CallOptions<T> | undefined,
 ): Promise<T> {
   const problem = checkCallOptions(options);
-  if (problem !== undefined) return misuse(core, fn, problem);
-  if (typeof fn !== 'function') return misuse(core, fn);
+  if (problem !== undefined) return misuse(engine, fn, problem);
+  if (typeof fn !== 'function') return misuse(engine, fn);
   const signal = options?.signal;
   if (signal?.aborted) {
-    core.countIgnored(signal.reason);
+    engine.countIgnored(signal.reason);
     return Promise.reject(signal.reason);
   }
-  const fallback = (options?.fallback ?? core.options.fallback) as Fallback<T> | undefined;
-  const generation = core.admit();
+  const fallback = (options?.fallback ?? engine.options.fallback) as Fallback<T> | undefined;
+  const generation = engine.admit();
   if (generation < 0) {
-    const error = core.refuse(generation);
-    if (!core.disposed && fallback !== undefined)
-      return serveFallback(core, fallback, error, contextWith(signal));
+    const error = engine.refuse(generation);
+    if (!engine.disposed && fallback !== undefined)
+      return serveFallback(engine, fallback, error, contextWith(signal));
     return Promise.reject(error);
   }
-  const timeout = options?.timeout ?? core.options.timeout;
-  return new Call<T>(core, generation, timeout, signal, fallback).run(fn);
+  const timeout = options?.timeout ?? engine.options.timeout;
+  return new Call<T>(engine, generation, timeout, signal, fallback).run(fn);
 }
 
 /** @internal A call the caller got wrong: rejected with a TypeError and counted as ignored. */
 export function misuse<T>(
-  core: BreakerCore,
+  engine: Engine,
   fn: unknown,
   message = expected('fn', 'a function', fn),
 ): Promise<T> {
   const error = new TypeError(message);
-  core.countIgnored(error);
+  engine.countIgnored(error);
   return Promise.reject(error);
 }
 
 function serveFallback<T>(
-  core: BreakerCore,
+  engine: Engine,
   fallback: Fallback<T>,
   error: unknown,
   ctx: CallContext,
 ): Promise<T> {
-  core.noteFallback(error);
+  engine.noteFallback(error);
   try {
     return Promise.resolve(fallback(error, ctx));
   } catch (thrown) {

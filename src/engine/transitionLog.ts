@@ -8,6 +8,8 @@ export interface TransitionFacts {
   readonly from: CircuitState;
   readonly to: CircuitState;
   readonly reason: TransitionReason;
+  /** For a remote transition: why the fleet changed state. */
+  readonly remoteReason: TransitionReason | undefined;
   readonly failureCount: number;
   readonly threshold: number | false;
   readonly failureRate: number;
@@ -23,8 +25,9 @@ const MESSAGES: Readonly<Record<CircuitState, string>> = {
 };
 
 /**
- * @internal Logs a transition with the fields and levels operators alert on: opening at `error`,
- * half-open and closing at `info`, forced states at `warn`. A throwing logger is ignored.
+ * @internal Logs a transition with the fields and levels operators alert on: a trip at `error`,
+ * half-open and closing at `info`, an operator's open and forced states at `warn`. A throwing logger
+ * is ignored.
  */
 export function logTransition(logger: Logger, facts: TransitionFacts): void {
   const fields = {
@@ -37,10 +40,14 @@ export function logTransition(logger: Logger, facts: TransitionFacts): void {
     failure_rate: facts.failureRate,
     elapsed_seconds: Math.round(facts.elapsedMs) / 1000,
   };
+  if (facts.remoteReason !== undefined)
+    (fields as Record<string, unknown>).remote_reason = facts.remoteReason;
   const message = `Circuit breaker '${facts.name}' ${MESSAGES[facts.to]}`;
+  const byOperator = facts.reason === 'manual_open' || facts.remoteReason === 'manual_open';
   try {
-    if (facts.to === 'open') logger.error(fields, message);
-    else if (facts.to === 'forced_open' || facts.to === 'forced_closed') logger.warn(fields, message);
+    if (facts.to === 'open' && !byOperator) logger.error(fields, message);
+    else if (facts.to === 'open' || facts.to === 'forced_open' || facts.to === 'forced_closed')
+      logger.warn(fields, message);
     else logger.info(fields, message);
   } catch {
     // A logger must never break the breaker.

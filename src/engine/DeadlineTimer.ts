@@ -1,4 +1,5 @@
 import { type Clock, setUnrefTimeout } from '../clock/Clock.js';
+import { MAX_TIMER_MS } from '../options/validate.js';
 
 /**
  * @internal The one timer a breaker keeps for itself while something observes it: at the end of the
@@ -10,12 +11,13 @@ import { type Clock, setUnrefTimeout } from '../clock/Clock.js';
  */
 export class DeadlineTimer {
   readonly #clock: Clock;
-  readonly #onDeadline: () => void;
+  readonly #owner: { onDeadline(): void };
   #handle: unknown = undefined;
 
-  constructor(clock: Clock, onDeadline: () => void) {
+  /** @param owner - Told when the deadline passes (passed itself: no closure per breaker). */
+  constructor(clock: Clock, owner: { onDeadline(): void }) {
     this.#clock = clock;
-    this.#onDeadline = onDeadline;
+    this.#owner = owner;
   }
 
   /** Whether a timer is pending. */
@@ -26,7 +28,8 @@ export class DeadlineTimer {
   /** Replaces any pending timer with one at monotonic time `at`. */
   set(at: number): void {
     this.clear();
-    const delay = Math.max(0, Math.ceil(at - this.#clock.now()));
+    // A deadline beyond the longest timer fires early, finds nothing due and is set again.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(at - this.#clock.now())));
     this.#handle = setUnrefTimeout(this.#clock, () => this.#fire(), delay);
   }
 
@@ -38,6 +41,6 @@ export class DeadlineTimer {
 
   #fire(): void {
     this.#handle = undefined;
-    this.#onDeadline();
+    this.#owner.onDeadline();
   }
 }

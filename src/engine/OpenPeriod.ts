@@ -1,11 +1,13 @@
+import type { Reporter } from '../call/classify.js';
+import { expected } from '../options/describe.js';
+import { MAX_TIMER_MS } from '../options/validate.js';
 import type { ResolvedOptions } from '../options.js';
-import type { Reporter } from './classify.js';
-import { expected } from './describe.js';
 
 /**
  * @internal How long a breaker stays open: the backoff attempt (openings in a row without closing),
- * the monotonic deadline of the current open period, and when it opened. Created on a breaker's
- * first opening, so breakers that never open pay nothing for it.
+ * the monotonic deadline of the current open period, when it opened, and when it last refused a
+ * call (for `retryAfter`). Created on a breaker's first opening, so breakers that never open pay
+ * nothing for it. Owned by the automaton.
  */
 export class OpenPeriod {
   readonly #options: ResolvedOptions;
@@ -14,6 +16,8 @@ export class OpenPeriod {
   attempt = 0;
   /** Monotonic ms at which the current open period ends. */
   until = 0;
+  /** Monotonic ms of the last refused admission while open. */
+  refusedAt = 0;
   /** Epoch ms when the breaker opened, while it is open or forced open; otherwise `null`. */
   openedAtWall: number | null = null;
 
@@ -40,6 +44,11 @@ export class OpenPeriod {
     return this.#length();
   }
 
+  /** Whole ms until the period ends, as of the last refusal (rounded up: never early). */
+  retryAfter(): number {
+    return Math.max(0, Math.ceil(this.until - this.refusedAt));
+  }
+
   #length(): number {
     try {
       return openPeriod(this.#options, this.attempt);
@@ -53,23 +62,20 @@ export class OpenPeriod {
 /**
  * @internal The open period of the `attempt`-th opening in a row (1 = the first): `resetTimeout`, or
  * with backoff `resetTimeout × multiplier^(attempt-1)` capped at `max`, minus a random share of at
- * most `jitter` of that un-jittered value (jitter never compounds).
+ * most `jitter` of that un-jittered value (jitter never compounds). A backoff function's value is
+ * capped at the longest timer (2^31-1 ms).
  * @throws RangeError when a backoff function returns something other than a duration.
  */
-export function openPeriod(
-  options: ResolvedOptions,
-  attempt: number,
-  random: () => number = Math.random,
-): number {
+export function openPeriod(options: ResolvedOptions, attempt: number): number {
   const backoff = options.backoff;
   if (backoff === false) return options.resetTimeout;
   if (typeof backoff === 'function') {
     const ms = backoff(attempt);
-    if (typeof ms !== 'number' || !(ms >= 0 && ms < Number.POSITIVE_INFINITY)) {
+    if (typeof ms !== 'number' || !(ms >= 0)) {
       throw new RangeError(expected(`backoff(${attempt})`, 'a duration in ms >= 0', ms));
     }
-    return ms;
+    return Math.min(ms, MAX_TIMER_MS);
   }
   const base = Math.min(options.resetTimeout * backoff.multiplier ** (attempt - 1), backoff.max);
-  return backoff.jitter === 0 ? base : base * (1 - backoff.jitter * random());
+  return backoff.jitter === 0 ? base : base * (1 - backoff.jitter * options.random());
 }

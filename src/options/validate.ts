@@ -45,19 +45,45 @@ export function share(option: string, value: unknown): number {
   return n;
 }
 
-/** A finite duration in ms >= 0, or `fallback` when undefined. */
-export function duration(option: string, value: unknown, fallback: number): number {
+/** The longest a JavaScript timer can wait: 2^31-1 ms (~24.8 days). Longer fires after 1 ms in Node. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** The form of a duration too long for a timer, for messages. */
+export const TIMER_LIMIT = `at most ${MAX_TIMER_MS} ms (~24.8 days, the longest a timer can wait)`;
+
+/**
+ * @internal The error for a duration a timer waits for that is longer than {@link MAX_TIMER_MS}, or
+ * `undefined` when it is not.
+ */
+export function tooLongForTimer(option: string, value: number): RangeError | undefined {
+  if (!(value > MAX_TIMER_MS)) return undefined;
+  return new RangeError(expected(option, TIMER_LIMIT, value));
+}
+
+/**
+ * A finite duration in ms >= 0, or `fallback` when undefined. With `timer`, one a timer waits for:
+ * at most {@link MAX_TIMER_MS}.
+ */
+export function duration(option: string, value: unknown, fallback: number, timer = false): number {
   if (value === undefined) return fallback;
   const form = 'a duration in ms >= 0';
   const n = number(option, value, form);
+  if (timer) {
+    const tooLong = tooLongForTimer(option, n);
+    if (tooLong !== undefined) throw tooLong;
+  }
   if (!(n >= 0 && n < Number.POSITIVE_INFINITY)) throw new RangeError(expected(option, form, value));
   return n;
 }
 
-/** A finite duration in ms > 0. */
-export function positive(option: string, value: unknown): number {
+/** A finite duration in ms > 0; with `timer`, at most {@link MAX_TIMER_MS}. */
+export function positive(option: string, value: unknown, timer = false): number {
   const form = 'a duration in ms > 0';
   const n = number(option, value, form);
+  if (timer) {
+    const tooLong = tooLongForTimer(option, n);
+    if (tooLong !== undefined) throw tooLong;
+  }
   if (!(n > 0 && n < Number.POSITIVE_INFINITY)) throw new RangeError(expected(option, form, value));
   return n;
 }

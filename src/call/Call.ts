@@ -1,21 +1,21 @@
+import type { Engine } from '../engine/Engine.js';
 import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError.js';
 import type { CallContext, Fallback, Protected } from '../options.js';
-import type { BreakerCore } from './BreakerCore.js';
 import { neverAborted } from './context.js';
-import { Deadline } from './TimeoutScheduler.js';
+import type { Deadline, DeadlineBucket } from './TimeoutScheduler.js';
 
 /**
  * @internal Whether a fallback may replace `error`: one is set, the breaker is not disposed, and
  * `fallbackOn` (when given) accepts the error. A throwing `fallbackOn` is reported and declines.
  */
-export function fallbackApplies(core: BreakerCore, fallback: unknown, error: unknown): boolean {
-  if (fallback === undefined || core.disposed) return false;
-  const fallbackOn = core.options.fallbackOn;
+export function fallbackApplies(engine: Engine, fallback: unknown, error: unknown): boolean {
+  if (fallback === undefined || engine.disposed) return false;
+  const fallbackOn = engine.options.fallbackOn;
   if (fallbackOn === undefined) return true;
   try {
     return Boolean(fallbackOn(error));
   } catch (thrown) {
-    core.reportError(thrown, 'fallbackOn threw; not running the fallback');
+    engine.reportError(thrown, 'fallbackOn threw; not running the fallback');
     return false;
   }
 }
@@ -23,10 +23,14 @@ export function fallbackApplies(core: BreakerCore, fallback: unknown, error: unk
 /**
  * @internal One admitted call that needs more than the fast path: a timeout, a fallback or a caller's
  * signal. It is its own context: `signal` is created only when the function reads it. The call
- * settles once; whatever the function does after a timeout or an abort is ignored.
+ * settles once (so it frees its slot once); whatever the function does after a timeout or an abort
+ * is ignored.
  */
-export class Call<T> extends Deadline implements CallContext {
-  readonly #core: BreakerCore;
+export class Call<T> implements CallContext, Deadline {
+  deadlinePrev: Deadline | undefined = undefined;
+  deadlineNext: Deadline | undefined = undefined;
+  deadlineBucket: DeadlineBucket | undefined = undefined;
+  readonly #engine: Engine;
   readonly #generation: number;
   readonly #start: number;
   readonly #timeout: number | false;
@@ -40,19 +44,18 @@ export class Call<T> extends Deadline implements CallContext {
   #reject: ((error: unknown) => void) | undefined = undefined;
 
   constructor(
-    core: BreakerCore,
+    engine: Engine,
     generation: number,
     timeout: number | false,
     callerSignal: AbortSignal | undefined,
     fallback: Fallback<T> | undefined,
   ) {
-    super();
-    this.#core = core;
+    this.#engine = engine;
     this.#generation = generation;
     this.#timeout = timeout;
     this.#callerSignal = callerSignal;
     this.#fallback = fallback;
-    this.#start = core.startTime();
+    this.#start = engine.recorder.startTime();
   }
 
   get signal(): AbortSignal {
@@ -68,27 +71,44 @@ export class Call<T> extends Deadline implements CallContext {
     this.#resolve = captured.resolve as (value: T | PromiseLike<T>) => void;
     this.#reject = captured.reject;
     if (this.#timeout !== false) {
+      // One clock read: the call's start when it is timed, else just for its deadline.
       const start = this.#start;
-      this.#core
-        .scheduler()
-        .schedule(this, this.#timeout, Number.isNaN(start) ? this.#core.clock.now() : start);
+      const engine = this.#engine;
+      engine.scheduler().schedule(this, this.#timeout, Number.isNaN(start) ? engine.clock.now() : start);
     }
-    this.#callerSignal?.addEventListener('abort', this);
+    try {
+      this.#callerSignal?.addEventListener('abort', this);
+    } catch (error) {
+      // A signal-like object that refuses a listener: the caller's mistake, not the dependency's.
+      const reject = this.#reject;
+      this.#finish();
+      this.#engine.settleIgnored(this.#generation, error);
+      reject(error);
+      return promise;
+    }
     let result: T | PromiseLike<T>;
     try {
       result = fn(this);
+      if (result instanceof Promise) {
+        result.then(
+          (value: T) => this.#onValue(value),
+          (error: unknown) => this.#onError(error),
+        );
+        return promise;
+      }
+      if (!isThenable(result)) {
+        this.#onValue(result as T);
+        return promise;
+      }
     } catch (error) {
+      // `fn` threw, or the `then` getter of what it returned did.
       this.#onError(error);
       return promise;
     }
-    if (isThenable(result)) {
-      (result instanceof Promise ? result : Promise.resolve(result)).then(
-        (value: T) => this.#onValue(value),
-        (error: unknown) => this.#onError(error),
-      );
-    } else {
-      this.#onValue(result);
-    }
+    Promise.resolve(result).then(
+      (value: T) => this.#onValue(value),
+      (error: unknown) => this.#onError(error),
+    );
     return promise;
   }
 
@@ -99,7 +119,7 @@ export class Call<T> extends Deadline implements CallContext {
     this.#finish();
     const reason = this.#callerSignal?.reason;
     this.#abort(reason);
-    this.#core.settleIgnored(this.#generation, reason);
+    this.#engine.settleIgnored(this.#generation, reason);
     reject(reason);
   }
 
@@ -110,9 +130,9 @@ export class Call<T> extends Deadline implements CallContext {
     if (resolve === undefined || reject === undefined) return;
     this.#finish();
     const timeout = this.#timeout as number;
-    const error = new CircuitBreakerTimeoutError(this.#core.name, timeout);
+    const error = new CircuitBreakerTimeoutError(this.#engine.name, timeout);
     this.#abort(error);
-    this.#core.settleTimeout(this.#generation, this.#start, error, timeout);
+    this.#engine.settleTimeout(this.#generation, this.#start, error, timeout);
     this.#fallbackOr(error, resolve, reject);
   }
 
@@ -120,7 +140,7 @@ export class Call<T> extends Deadline implements CallContext {
     const resolve = this.#resolve;
     if (resolve === undefined) return;
     this.#finish();
-    this.#core.settleValue(this.#generation, this.#start, value);
+    this.#engine.settleValue(this.#generation, this.#start, value);
     resolve(value);
   }
 
@@ -129,7 +149,7 @@ export class Call<T> extends Deadline implements CallContext {
     const reject = this.#reject;
     if (resolve === undefined || reject === undefined) return;
     this.#finish();
-    this.#core.settleError(this.#generation, this.#start, error);
+    this.#engine.settleError(this.#generation, this.#start, error);
     this.#fallbackOr(error, resolve, reject);
   }
 
@@ -139,11 +159,11 @@ export class Call<T> extends Deadline implements CallContext {
     reject: (error: unknown) => void,
   ): void {
     const fallback = this.#fallback;
-    if (fallback === undefined || !fallbackApplies(this.#core, fallback, error)) {
+    if (fallback === undefined || !fallbackApplies(this.#engine, fallback, error)) {
       reject(error);
       return;
     }
-    this.#core.noteFallback(error);
+    this.#engine.noteFallback(error);
     try {
       resolve(fallback(error, this));
     } catch (thrown) {
@@ -153,16 +173,24 @@ export class Call<T> extends Deadline implements CallContext {
 
   #abort(reason: unknown): void {
     this.#abortReason = reason;
-    this.#controller?.abort(reason);
+    try {
+      this.#controller?.abort(reason);
+    } catch (error) {
+      // An `abort` listener of the function's own threw: it must not stop the call from settling.
+      this.#engine.reportError(error, "an 'abort' listener on the call's signal threw");
+    }
   }
 
-  /** Settles once: frees the concurrency slot, the deadline and the abort listener. */
+  /** Settles once: releases the deadline and the abort listener (the engine frees the slot). */
   #finish(): void {
     this.#resolve = undefined;
     this.#reject = undefined;
-    this.#core.inFlight--;
-    if (this.deadlineBucket !== undefined) this.#core.scheduler().cancel(this);
-    this.#callerSignal?.removeEventListener('abort', this);
+    if (this.deadlineBucket !== undefined) this.#engine.scheduler().cancel(this);
+    try {
+      this.#callerSignal?.removeEventListener('abort', this);
+    } catch {
+      // A signal-like object whose removeEventListener throws: nothing to release.
+    }
   }
 }
 
@@ -182,7 +210,9 @@ function capture(resolve: (value: never) => void, reject: (error: unknown) => vo
   captured.reject = reject;
 }
 
-/** @internal */
+/**
+ * @internal Whether `value` is a thenable. Reading `then` may throw (a getter): the caller catches.
+ */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/FakeClock.js';
-import { Deadline, TimeoutScheduler } from './TimeoutScheduler.js';
+import { type Deadline, type DeadlineBucket, TimeoutScheduler } from './TimeoutScheduler.js';
 
-class Probe extends Deadline {
+class Probe implements Deadline {
+  deadlinePrev: Deadline | undefined = undefined;
+  deadlineNext: Deadline | undefined = undefined;
+  deadlineBucket: DeadlineBucket | undefined = undefined;
   expiredAt: number | undefined;
-  constructor(private readonly clock: FakeClock) {
-    super();
-  }
+  constructor(private readonly clock: FakeClock) {}
   expire(): void {
     this.expiredAt = this.clock.now();
   }
@@ -98,11 +99,11 @@ describe('TimeoutScheduler', () => {
   it('a throwing deadline does not stop the others in its bucket', () => {
     const clock = new FakeClock();
     const scheduler = new TimeoutScheduler(clock);
-    const bad = new (class extends Deadline {
-      expire(): void {
+    const bad = new (class extends Probe {
+      override expire(): void {
         throw new Error('bad');
       }
-    })();
+    })(clock);
     const good = new Probe(clock);
     scheduler.schedule(bad, 100);
     scheduler.schedule(good, 100);

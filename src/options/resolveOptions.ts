@@ -1,5 +1,4 @@
 import { type Clock, systemClock } from '../clock/Clock.js';
-import type { CircuitBreakerMetrics } from '../metrics.js';
 import {
   type BackoffOptions,
   type CircuitBreakerOptions,
@@ -9,9 +8,9 @@ import {
 } from '../options.js';
 import { validateSnapshot } from '../snapshot.js';
 import type { StateStore } from '../store/StateStore.js';
-import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { closestName } from './closestName.js';
 import { describe, expected } from './describe.js';
+import { foreignHint } from './foreignNames.js';
 import {
   bool,
   duration,
@@ -50,6 +49,7 @@ export const OPTION_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
   'isResultFailure',
   'maxConcurrentCalls',
   'latencySampling',
+  'random',
   'critical',
   'logger',
   'clock',
@@ -57,73 +57,25 @@ export const OPTION_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
   'initialState',
 ];
 const KNOWN: ReadonlySet<string> = new Set(OPTION_KEYS);
-const BELONGS_ELSEWHERE: Readonly<Record<string, string>> = {
-  maxKeys: 'registry.keyed()',
-  idleTtl: 'registry.keyed()',
-  shared: 'registry.keyed()',
-  registry: '@protect()',
-};
+const BELONGS_ELSEWHERE: ReadonlyMap<string, string> = new Map([
+  ['maxKeys', 'registry.keyed()'],
+  ['idleTtl', 'registry.keyed()'],
+  ['shared', 'registry.keyed()'],
+  ['registry', '@protect()'],
+]);
 
-let unnamed = 0;
 const DEFAULT_WINDOW: ResolvedOptions['window'] = Object.freeze({ type: 'count', size: DEFAULTS.windowSize });
 const STORE_WINDOW: ResolvedOptions['window'] = Object.freeze({
   type: 'time',
   duration: DEFAULTS.windowDuration,
   buckets: DEFAULTS.windowBuckets,
 });
-let defaultOptions: ResolvedOptions | undefined;
 
-/**
- * @internal Options resolved once and shared by many breakers (a keyed group's), each with its own
- * name. Only this module can make one, so it cannot come from user input.
- */
-class SharedOptions {
-  constructor(
-    readonly options: ResolvedOptions,
-    readonly name: string,
-    readonly owner: ResetOwner | undefined,
-  ) {}
-}
+let unnamed = 0;
 
-/** @internal Told what a breaker had counted before a reset clears it (a keyed group's totals). */
-export interface ResetOwner {
-  retire(metrics: CircuitBreakerMetrics, histogram: LatencyHistogramSnapshot): void;
-}
-
-/** @internal Wraps resolved options for `new CircuitBreaker()` so they are shared, not copied. */
-export function shareOptions(
-  options: ResolvedOptions,
-  name: string,
-  owner?: ResetOwner,
-): CircuitBreakerOptions {
-  return new SharedOptions(options, name, owner) as unknown as CircuitBreakerOptions;
-}
-
-/**
- * @internal A breaker's effective options and name. Breakers created with no options but a name (and
- * keyed breakers) share one frozen options object: a breaker's memory then holds only its state.
- * The shared object's own `name` may differ from the breaker's.
- */
-export function resolveBreakerOptions(input: CircuitBreakerOptions | undefined): {
-  options: ResolvedOptions;
-  name: string;
-  owner?: ResetOwner | undefined;
-} {
-  if (input instanceof SharedOptions) return { options: input.options, name: input.name, owner: input.owner };
-  if (input === undefined || (typeof input === 'object' && input !== null && onlyName(input))) {
-    const name = input?.name === undefined ? `circuit-breaker-${++unnamed}` : input.name;
-    if (typeof name !== 'string' || name.length === 0)
-      throw new TypeError(expected('name', 'a non-empty string', name));
-    defaultOptions ??= resolveOptions({ name: 'circuit-breaker' });
-    return { options: defaultOptions, name };
-  }
-  const options = resolveOptions(input);
-  return { options, name: options.name };
-}
-
-function onlyName(input: object): boolean {
-  for (const key in input) if (key !== 'name') return false;
-  return true;
+/** @internal The default name of a breaker: `circuit-breaker-<n>`, unique in the process. */
+export function defaultName(): string {
+  return `circuit-breaker-${++unnamed}`;
 }
 
 type Input = { readonly [K in keyof CircuitBreakerOptions]?: CircuitBreakerOptions[K] | undefined };
@@ -140,19 +92,19 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
   checkKeys(input);
   const o = input as Input;
 
-  const name = o.name === undefined ? `circuit-breaker-${++unnamed}` : o.name;
+  const name = o.name === undefined ? defaultName() : o.name;
   if (typeof name !== 'string' || name.length === 0)
     throw new TypeError(expected('name', 'a non-empty string', name));
 
-  const anyRuleGiven =
-    o.failureThreshold !== undefined ||
-    o.failureRateThreshold !== undefined ||
-    o.slowCallRateThreshold !== undefined;
-  const failureThreshold = anyRuleGiven
-    ? optionalInteger('failureThreshold', o.failureThreshold, 1)
-    : DEFAULTS.failureThreshold;
+  const givenThreshold = optionalInteger('failureThreshold', o.failureThreshold, 1);
   const failureRateThreshold = rate('failureRateThreshold', o.failureRateThreshold);
   const slowCallRateThreshold = rate('slowCallRateThreshold', o.slowCallRateThreshold);
+  // With no rule active after merging, the consecutive rule applies, unless `failureThreshold: false`
+  // itself was given: switching off an inherited rate rule must not leave a breaker that never trips.
+  const anyRuleActive =
+    givenThreshold !== false || failureRateThreshold !== false || slowCallRateThreshold !== false;
+  const failureThreshold =
+    anyRuleActive || o.failureThreshold === false ? givenThreshold : DEFAULTS.failureThreshold;
   const store = withMethods<StateStore>('store', o.store, ['bind'], 'a StateStore with bind() and close()');
   // Shared rate rules count the fleet's calls over time buckets: with a store the default window is
   // a time window, and an explicit count window cannot carry a rate rule.
@@ -178,7 +130,8 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     );
   }
 
-  const timeout = o.timeout === undefined || o.timeout === false ? false : positive('timeout', o.timeout);
+  const timeout =
+    o.timeout === undefined || o.timeout === false ? false : positive('timeout', o.timeout, true);
   const maxConcurrentCalls =
     o.maxConcurrentCalls === undefined || o.maxConcurrentCalls === false
       ? Number.POSITIVE_INFINITY
@@ -194,7 +147,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     slowCallDuration: duration('slowCallDuration', o.slowCallDuration, DEFAULTS.slowCallDuration),
     minimumCalls,
     window,
-    resetTimeout: duration('resetTimeout', o.resetTimeout, DEFAULTS.resetTimeout),
+    resetTimeout: duration('resetTimeout', o.resetTimeout, DEFAULTS.resetTimeout, true),
     backoff: resolveBackoff(o.backoff),
     halfOpenMaxCalls:
       o.halfOpenMaxCalls === undefined
@@ -207,7 +160,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     halfOpenTimeout:
       o.halfOpenTimeout === undefined
         ? DEFAULTS.halfOpenTimeout
-        : positive('halfOpenTimeout', o.halfOpenTimeout),
+        : positive('halfOpenTimeout', o.halfOpenTimeout, true),
     timeout,
     fallback: fn('fallback', o.fallback),
     fallbackOn: fn('fallbackOn', o.fallbackOn),
@@ -215,6 +168,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     exclude: errorClasses('exclude', o.exclude),
     include: errorClasses('include', o.include),
     isResultFailure: fn('isResultFailure', o.isResultFailure),
+    random: fn('random', o.random) ?? Math.random,
     maxConcurrentCalls,
     latencySampling,
     critical: bool('critical', o.critical),
@@ -239,10 +193,12 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
 function checkKeys(input: object): void {
   for (const key of Object.keys(input)) {
     if (KNOWN.has(key)) continue;
-    const owner = BELONGS_ELSEWHERE[key];
+    const owner = BELONGS_ELSEWHERE.get(key);
     if (owner !== undefined) {
       throw new TypeError(`Unknown option \`${key}\`: it is an option of ${owner}, not of a breaker`);
     }
+    const hint = foreignHint(key, (input as Record<string, unknown>)[key]);
+    if (hint !== undefined) throw new TypeError(`Unknown option \`${key}\`; ${hint}`);
     const near = closestName(key, OPTION_KEYS);
     throw new TypeError(
       near === undefined
@@ -308,7 +264,7 @@ function resolveBackoff(value: unknown): ResolvedOptions['backoff'] {
     throw new RangeError(expected('backoff.jitter', 'a number in [0, 1]', jitter));
   const resolved: Required<BackoffOptions> = {
     multiplier,
-    max: b.max === undefined ? DEFAULTS.backoffMax : positive('backoff.max', b.max),
+    max: b.max === undefined ? DEFAULTS.backoffMax : positive('backoff.max', b.max, true),
     jitter,
   };
   return Object.freeze(resolved);

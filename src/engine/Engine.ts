@@ -1,0 +1,349 @@
+import type { CircuitState } from '../CircuitState.js';
+import { countsAsFailure, isResultFailure } from '../call/classify.js';
+import { schedulerFor, type TimeoutScheduler } from '../call/TimeoutScheduler.js';
+import type { Clock } from '../clock/Clock.js';
+import type { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
+import type { CircuitBreakerEventName, CircuitBreakerEvents, Listener } from '../events.js';
+import type { CircuitBreakerMetrics } from '../metrics.js';
+import { resetOwnerOf } from '../options/sharedOptions.js';
+import type { ResolvedOptions } from '../options.js';
+import { type BoundBreaker, Outcome, type RemoteState, type StateStore } from '../store/StateStore.js';
+import { Announcer } from './Announcer.js';
+import { Automaton, TRIAL } from './Automaton.js';
+import { Recorder } from './Recorder.js';
+import {
+  REFUSED_BULKHEAD,
+  REFUSED_DISPOSED,
+  REFUSED_HALF_OPEN,
+  type RefusalMessages,
+  refusalError,
+  refusalMessages,
+  rejectionReason,
+} from './refusals.js';
+import { StoreLink } from './StoreLink.js';
+
+/** @internal Outcome handlers of one generation, so the fast path allocates no closure per call. */
+interface Handlers {
+  readonly generation: number;
+  readonly ok: (value: unknown) => void;
+  readonly fail: (error: unknown) => void;
+}
+
+/**
+ * @internal A breaker's engine. It alone admits calls and counts the calls in flight, and every call
+ * path (the fast path, `Call`, `Permit`) settles through its `settle*` methods, each of which frees
+ * the call's slot exactly once. It owns the parts and wires them by passing itself:
+ * the {@link Automaton} (state), the {@link Recorder} (counts, latency), the {@link Announcer}
+ * (events, logs; created only for a breaker with a logger or a listener) and the {@link StoreLink}
+ * (only with a store). Data flows one way: call → engine → automaton → transition → recorder,
+ * store, deadline timer, announcer.
+ */
+export class Engine {
+  readonly name: string;
+  readonly options: ResolvedOptions;
+  readonly automaton: Automaton;
+  readonly recorder: Recorder;
+  /** Whether calls need more than the fast path (a breaker-level timeout or fallback). */
+  readonly slowPath: boolean;
+  #announcer: Announcer | undefined = undefined;
+  #store: StoreLink | undefined = undefined;
+  #inFlight = 0;
+  #disposed = false;
+  #handlers: Handlers | undefined = undefined;
+  #messages: RefusalMessages | undefined = undefined;
+
+  constructor(name: string, options: ResolvedOptions) {
+    this.name = name;
+    this.options = options;
+    this.slowPath = options.timeout !== false || options.fallback !== undefined;
+    if (options.logger !== undefined) this.#announcer = new Announcer(this);
+    this.recorder = new Recorder(this);
+    this.automaton = new Automaton(this);
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** Exists only for a breaker with a logger or a listener. */
+  get announcer(): Announcer | undefined {
+    return this.#announcer;
+  }
+
+  /** Exists only for a breaker with a store. */
+  get store(): StoreLink | undefined {
+    return this.#store;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Whether anything wants transitions on time (a listener, a logger, a store). */
+  observed(): boolean {
+    return (
+      !this.#disposed &&
+      (this.options.logger !== undefined ||
+        this.#store !== undefined ||
+        (this.#announcer?.listeners ?? 0) > 0)
+    );
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------------
+
+  on<K extends CircuitBreakerEventName>(event: K, listener: Listener<CircuitBreakerEvents[K]>): () => void {
+    return (this.#announcer ??= new Announcer(this)).on(event, listener);
+  }
+
+  /** The announcer's listeners changed: timing and the deadline timer follow. */
+  listenersChanged(): void {
+    this.recorder.listenersChanged();
+    this.automaton.rearm();
+  }
+
+  /** Connects a store; from now on outcomes and transitions reach it. A failing `bind()` is a storeError. */
+  bind(store: StateStore): void {
+    const bound: BoundBreaker = {
+      name: this.name,
+      apply: (remote) => this.applyRemote(remote),
+      storeError: (error) => this.storeError(error),
+    };
+    try {
+      this.#store = new StoreLink(store.bind(this.name, this.options, bound), this);
+    } catch (error) {
+      this.storeError(error);
+      return;
+    }
+    this.automaton.rearm();
+  }
+
+  // ---- admission ---------------------------------------------------------------------------------
+
+  /** Admits a call: returns its generation, or a negative `REFUSED_*` code. Never throws. */
+  admit(): number {
+    if (this.#disposed) return REFUSED_DISPOSED;
+    const automaton = this.automaton;
+    const state = automaton.state;
+    if (state !== 'closed' && state !== 'forced_closed') {
+      const gate = automaton.gate();
+      if (gate < 0) return gate;
+      if (gate === TRIAL) return this.#admitTrial();
+    }
+    if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
+    this.#inFlight++;
+    return automaton.generation;
+  }
+
+  #admitTrial(): number {
+    const automaton = this.automaton;
+    if (!automaton.trialSlotFree()) return REFUSED_HALF_OPEN;
+    if (this.#store !== undefined && !this.#store.trialPermit(automaton.generation)) return REFUSED_HALF_OPEN;
+    if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
+    this.#inFlight++;
+    automaton.takeTrial();
+    return automaton.generation;
+  }
+
+  /** Would a call be admitted now? Applies a due transition; admits nothing, takes no trial slot. */
+  available(): boolean {
+    return !this.#disposed && this.automaton.admits() && this.#inFlight < this.options.maxConcurrentCalls;
+  }
+
+  /** Counts a refusal and builds the error for it (without a stack on the open paths). */
+  refuse(code: number): CircuitBreakerError {
+    this.countRefused(code);
+    this.#messages ??= refusalMessages(this.name);
+    return refusalError(
+      code,
+      this.name,
+      this.#messages,
+      this.automaton.retryAfter(),
+      this.options.maxConcurrentCalls,
+    );
+  }
+
+  /** Counts a refusal without building its error (`tryAcquire()` returns `undefined`). */
+  countRefused(code: number): void {
+    this.recorder.reject(rejectionReason(code));
+  }
+
+  /** The outcome handlers of `generation` (fast path): made once per generation. */
+  handlers(generation: number): Handlers {
+    const cached = this.#handlers;
+    if (cached !== undefined && cached.generation === generation) return cached;
+    const handlers: Handlers = {
+      generation,
+      ok: (value) => this.settleValue(generation, Number.NaN, value),
+      fail: (error) => this.settleError(generation, Number.NaN, error),
+    };
+    if (generation === this.automaton.generation) this.#handlers = handlers;
+    return handlers;
+  }
+
+  /** The timeout scheduler shared by every breaker on this breaker's clock. */
+  scheduler(): TimeoutScheduler {
+    return schedulerFor(this.options.clock);
+  }
+
+  // ---- settling: each admitted call settles exactly once, through one of these ----------------------
+
+  /** A call resolved with `value` (which `isResultFailure` may still mark as a failure). */
+  settleValue(generation: number, start: number, value: unknown): void {
+    this.#inFlight--;
+    if (isResultFailure(this.options, value, this)) this.#failure(generation, start, value, false);
+    else this.#success(generation, start);
+  }
+
+  /** A call threw `error`; returns whether it counted as a failure (else it was ignored). */
+  settleError(generation: number, start: number, error: unknown): boolean {
+    if (countsAsFailure(this.options, error, this)) {
+      this.#inFlight--;
+      this.#failure(generation, start, error, false);
+      return true;
+    }
+    this.settleIgnored(generation, error);
+    return false;
+  }
+
+  /** A call, or a permit, timed out: always a failure. */
+  settleTimeout(generation: number, start: number, error: unknown, timeout: number): void {
+    this.#inFlight--;
+    const announcer = this.#announcer;
+    if (generation >= this.automaton.resetGeneration && announcer?.has('timeout')) {
+      announcer.emit('timeout', { name: this.name, timeout });
+    }
+    this.#failure(generation, start, error, true);
+  }
+
+  /** A failure reported without classification (`permit.failure()`, an unsettled permit). */
+  settleFailure(generation: number, start: number, error: unknown): void {
+    this.#inFlight--;
+    this.#failure(generation, start, error, false);
+  }
+
+  /** Neither success nor failure: an excluded error, a caller's abort. Frees a trial slot. */
+  settleIgnored(generation: number, error: unknown): void {
+    this.#inFlight--;
+    if (generation < this.automaton.resetGeneration) return;
+    this.recorder.ignore(error);
+    this.automaton.releaseTrial(generation);
+  }
+
+  /** Counts a call that was never admitted as ignored (the caller's mistake, or an earlier abort). */
+  countIgnored(error: unknown): void {
+    this.recorder.ignore(error);
+  }
+
+  /** A fallback ran. */
+  noteFallback(error: unknown): void {
+    this.recorder.fallback(error);
+  }
+
+  #success(generation: number, start: number): void {
+    const automaton = this.automaton;
+    if (generation < automaton.resetGeneration) return;
+    const slow = this.recorder.success(start);
+    if (!automaton.isCurrent(generation)) return;
+    this.#store?.record(slow ? Outcome.SlowSuccess : Outcome.Success, generation);
+    automaton.decide(false, slow);
+  }
+
+  #failure(generation: number, start: number, error: unknown, timeout: boolean): void {
+    const automaton = this.automaton;
+    if (generation < automaton.resetGeneration) return;
+    const slow = this.recorder.failure(start, error, timeout);
+    if (!automaton.isCurrent(generation)) return;
+    this.#store?.record(slow ? Outcome.SlowFailure : Outcome.Failure, generation);
+    automaton.decide(true, slow);
+  }
+
+  // ---- what the outside does ---------------------------------------------------------------------
+
+  open(duration: number | undefined): void {
+    this.automaton.open(duration);
+  }
+
+  force(state: 'forced_open' | 'forced_closed'): void {
+    this.automaton.force(state);
+  }
+
+  /** Back to closed with every count cleared, cumulative metrics included; counts are cleared first. */
+  reset(remote?: RemoteState): void {
+    this.automaton.refresh(); // what fell due before the reset belongs to the counts it clears
+    resetOwnerOf(this.options)?.retire(this.metrics(), this.recorder.latencyHistogram());
+    this.recorder.clear();
+    this.automaton.reset(remote);
+  }
+
+  /** Applies state decided elsewhere, if its epoch is newer than the one held. */
+  applyRemote(remote: RemoteState): void {
+    if (this.#disposed || !this.automaton.acceptEpoch(remote.epoch)) return;
+    if (remote.reason === 'reset') this.reset(remote);
+    else this.automaton.applyRemote(remote);
+  }
+
+  /** Restores a saved state at construction. */
+  restore(state: CircuitState, remainingOpenMs: number, attempt: number): void {
+    this.automaton.restore(state, remainingOpenMs, attempt);
+  }
+
+  /** Stops the deadline timer, forgets the listeners, releases the store; later calls are refused. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.automaton.dispose();
+    const store = this.#store;
+    this.#store = undefined;
+    store?.release();
+    this.#announcer?.clear();
+  }
+
+  // ---- reporting ---------------------------------------------------------------------------------
+
+  /** The `metrics()` snapshot, after applying any transition that is due. */
+  metrics(): CircuitBreakerMetrics {
+    const { automaton, recorder } = this;
+    automaton.refresh();
+    const { calls, failures, slowCalls } = automaton.rules.counts(automaton.counting);
+    const { openedAt, retryAt } = automaton.openTimes();
+    return {
+      name: this.name,
+      state: automaton.state,
+      totalCalls: recorder.total,
+      successfulCalls: recorder.successful,
+      failedCalls: recorder.failed,
+      rejectedCalls: recorder.rejected,
+      ignoredCalls: recorder.ignored,
+      timeouts: recorder.timeouts,
+      slowCalls: recorder.slow,
+      fallbacks: recorder.fallbacks,
+      inFlight: this.#inFlight,
+      consecutiveFailures: automaton.rules.consecutiveFailures,
+      failureRate: calls === 0 ? 0 : failures / calls,
+      successRate: calls === 0 ? 0 : (calls - failures) / calls,
+      slowCallRate: calls === 0 ? 0 : slowCalls / calls,
+      windowCalls: calls,
+      latency: recorder.latency(),
+      lastFailureAt: recorder.lastFailureAt(),
+      lastError: recorder.lastErrorMessage(),
+      stateTransitions: recorder.transitions,
+      transitions: recorder.transitionCounts(),
+      openedAt,
+      retryAt,
+    };
+  }
+
+  /** Sends an internal failure (a throwing classifier or backoff) to `logger.error`. */
+  reportError(error: unknown, what: string): void {
+    this.#announcer?.reportError(error, what);
+  }
+
+  /** The store failed: a `storeError` event and a `warn` line; the breaker goes on locally. */
+  storeError(error: unknown): void {
+    this.#announcer?.storeError(error);
+  }
+}

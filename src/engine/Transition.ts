@@ -1,0 +1,18 @@
+import type { CircuitState } from '../CircuitState.js';
+import type { TransitionReason } from '../events.js';
+import type { WindowCounts } from './TripRules.js';
+
+/** @internal One transition as the automaton made it, for the announcer (logs and listeners). */
+export interface Transition {
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  /** For `open`: the open period in ms. */
+  readonly openFor: number;
+  /** Ms spent in the previous state (logs only; 0 without a logger). */
+  readonly elapsed: number;
+  /** The window before the transition, when a logger wants it. */
+  readonly counts: WindowCounts | undefined;
+  /** For a remote transition: why the fleet changed state, when the store said. */
+  readonly remoteReason: TransitionReason | undefined;
+}

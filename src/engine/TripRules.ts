@@ -1,0 +1,156 @@
+import type { TransitionReason } from '../events.js';
+import type { ResolvedOptions } from '../options.js';
+import { CountWindow } from '../window/CountWindow.js';
+import { FAILURE, type OutcomeWindow, SLOW } from '../window/OutcomeWindow.js';
+import { TimeWindow } from '../window/TimeWindow.js';
+
+/** @internal The window's counts at one moment. */
+export interface WindowCounts {
+  readonly calls: number;
+  readonly failures: number;
+  readonly slowCalls: number;
+}
+
+/** @internal The reasons a closed breaker trips. */
+export type TripReason = Extract<TransitionReason, 'failure_threshold' | 'failure_rate' | 'slow_call_rate'>;
+
+/**
+ * @internal One trip rule of a closed breaker. Rules read the window and the consecutive count that
+ * {@link TripRules} keeps; they are asked only once `minimumCalls` is reached.
+ */
+export interface TripRule {
+  readonly reason: TripReason;
+  /** The configured threshold, for logs. */
+  readonly threshold: number;
+  /** Whether the rule holds now; `failure` says whether the outcome just recorded was one. */
+  holds(counts: TripRules, failure: boolean): boolean;
+}
+
+/** `failureThreshold` consecutive failures. */
+class ConsecutiveFailures implements TripRule {
+  readonly reason = 'failure_threshold';
+  constructor(readonly threshold: number) {}
+  holds(counts: TripRules, failure: boolean): boolean {
+    return failure && counts.consecutiveFailures >= this.threshold;
+  }
+}
+
+/** failures / calls in the window >= `failureRateThreshold`. */
+class FailureRate implements TripRule {
+  readonly reason = 'failure_rate';
+  constructor(readonly threshold: number) {}
+  holds(counts: TripRules): boolean {
+    return counts.failures / counts.calls >= this.threshold;
+  }
+}
+
+/** slow calls / calls in the window >= `slowCallRateThreshold`. */
+class SlowCallRate implements TripRule {
+  readonly reason = 'slow_call_rate';
+  constructor(readonly threshold: number) {}
+  holds(counts: TripRules): boolean {
+    return counts.slowCalls / counts.calls >= this.threshold;
+  }
+}
+
+/** The stateless rules of an options object, shared by every breaker made from it. */
+const sharedRules = new WeakMap<ResolvedOptions, readonly TripRule[]>();
+
+function rulesOf(options: ResolvedOptions): readonly TripRule[] {
+  let rules = sharedRules.get(options);
+  if (rules === undefined) {
+    const list: TripRule[] = [];
+    if (options.failureThreshold !== false) list.push(new ConsecutiveFailures(options.failureThreshold));
+    if (options.failureRateThreshold !== false) list.push(new FailureRate(options.failureRateThreshold));
+    if (options.slowCallRateThreshold !== false) list.push(new SlowCallRate(options.slowCallRateThreshold));
+    rules = Object.freeze(list);
+    sharedRules.set(options, rules);
+  }
+  return rules;
+}
+
+/**
+ * @internal What a closed breaker counts and the rules that trip it: the consecutive failures, the
+ * window (count or time; allocated with the first failure or slow call, since a window of
+ * successes only is fully described by its count), and the rule objects, gated by `minimumCalls`.
+ * Owned by the automaton, which alone records into it and clears it.
+ */
+export class TripRules {
+  readonly #options: ResolvedOptions;
+  readonly #rules: readonly TripRule[];
+  #window: OutcomeWindow | undefined = undefined;
+  /** Successes recorded before a count window exists. */
+  #cleanCalls = 0;
+  consecutiveFailures = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#rules = rulesOf(options);
+  }
+
+  /** Calls in the window. */
+  get calls(): number {
+    return this.#window === undefined ? this.#cleanCalls : this.#window.calls;
+  }
+
+  /** Failures in the window. */
+  get failures(): number {
+    return this.#window === undefined ? 0 : this.#window.failures;
+  }
+
+  /** Slow calls in the window. */
+  get slowCalls(): number {
+    return this.#window === undefined ? 0 : this.#window.slowCalls;
+  }
+
+  /** Records one outcome and says which rule, if any, now holds. */
+  record(failure: boolean, slow: boolean): TripReason | undefined {
+    const o = this.#options;
+    if (failure) this.consecutiveFailures++;
+    else this.consecutiveFailures = 0;
+    let window = this.#window;
+    if (window === undefined) {
+      if (!failure && !slow && o.window.type === 'count') {
+        if (this.#cleanCalls < o.window.size) this.#cleanCalls++;
+        return undefined;
+      }
+      window = this.#window = this.#createWindow();
+    }
+    window.record((failure ? FAILURE : 0) | (slow ? SLOW : 0), o.window.type === 'time' ? o.clock.now() : 0);
+    if (window.calls < o.minimumCalls) return undefined;
+    for (const rule of this.#rules) if (rule.holds(this, failure)) return rule.reason;
+    return undefined;
+  }
+
+  /** The threshold of the rule behind `reason`, or of the first rule for other transitions (logs). */
+  threshold(reason: TransitionReason): number | false {
+    const rules = this.#rules;
+    for (const rule of rules) if (rule.reason === reason) return rule.threshold;
+    return rules[0]?.threshold ?? false;
+  }
+
+  /**
+   * Calls, failures and slow calls in the window. A time window is moved to `now` only while it
+   * counts (`live`): an open breaker keeps showing what tripped it.
+   */
+  counts(live: boolean): WindowCounts {
+    const window = this.#window;
+    if (window === undefined) return { calls: this.#cleanCalls, failures: 0, slowCalls: 0 };
+    if (live && this.#options.window.type === 'time') window.advance(this.#options.clock.now());
+    return { calls: window.calls, failures: window.failures, slowCalls: window.slowCalls };
+  }
+
+  clear(): void {
+    this.consecutiveFailures = 0;
+    this.#cleanCalls = 0;
+    this.#window?.clear();
+  }
+
+  #createWindow(): OutcomeWindow {
+    const w = this.#options.window;
+    if (w.type === 'time') return new TimeWindow(w.duration, w.buckets);
+    const window = new CountWindow(w.size);
+    window.fillWithSuccesses(this.#cleanCalls);
+    return window;
+  }
+}
