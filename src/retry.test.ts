@@ -227,8 +227,25 @@ describe('retry', () => {
       ],
       [
         { maxAttemps: 3 } as never,
+        new TypeError('Unknown retry option `maxAttemps`; did you mean `maxAttempts`?'),
+      ],
+      [
+        { tries: 3 } as never,
         new TypeError(
-          'Unknown retry option `maxAttemps`; the options are maxAttempts, delay, multiplier, maxDelay, jitter, retryOn, signal, breaker, clock',
+          'Unknown retry option `tries`; the options are maxAttempts, delay, multiplier, maxDelay, jitter, retryOn, signal, breaker, clock',
+        ),
+      ],
+      // A wait longer than a timer can hold would fire at once: the retries would not wait at all.
+      [
+        { delay: 2 ** 31 },
+        new RangeError(
+          'Expected `delay` to be at most 2147483647 ms (~24.8 days, the longest a timer can wait), got `2147483648`',
+        ),
+      ],
+      [
+        { maxDelay: 1e12 },
+        new RangeError(
+          'Expected `maxDelay` to be at most 2147483647 ms (~24.8 days, the longest a timer can wait), got `1000000000000`',
         ),
       ],
     ];

@@ -2,7 +2,9 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import { neverAborted } from './call/context.js';
 import { type Clock, systemClock } from './clock/Clock.js';
 import { isCircuitBreakerOpenError } from './errors/CircuitBreakerOpenError.js';
+import { closestName } from './options/closestName.js';
 import { expected } from './options/describe.js';
+import { duration } from './options/validate.js';
 
 /** What each attempt of {@link retry} receives. */
 export interface RetryContext {
@@ -122,9 +124,11 @@ function resolveRetryOptions(options: RetryOptions): ResolvedRetryOptions {
     throw new TypeError(expected('options', 'an object', options));
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) {
-      throw new TypeError(`Unknown retry option \`${key}\`; the options are ${KNOWN.join(', ')}`);
-    }
+    if (KNOWN.includes(key)) continue;
+    const near = closestName(key, KNOWN);
+    throw new TypeError(
+      `Unknown retry option \`${key}\`; ${near === undefined ? `the options are ${KNOWN.join(', ')}` : `did you mean \`${near}\`?`}`,
+    );
   }
   const {
     maxAttempts = 3,
@@ -143,9 +147,10 @@ function resolveRetryOptions(options: RetryOptions): ResolvedRetryOptions {
     'an integer >= 1, or Infinity',
     (n) => n === Infinity || (Number.isInteger(n) && n >= 1),
   );
-  check('delay', delay, 'a duration in ms >= 0', (n) => n >= 0 && n < Infinity);
+  // Waits are timers: longer than 2^31-1 ms would fire at once.
+  duration('delay', delay, 0, true);
   check('multiplier', multiplier, 'a number >= 1', (n) => n >= 1 && n < Infinity);
-  check('maxDelay', maxDelay, 'a duration in ms >= 0', (n) => n >= 0 && n < Infinity);
+  duration('maxDelay', maxDelay, 0, true);
   if (jitter !== 'full' && jitter !== 'none')
     throw new TypeError(expected('jitter', '"full" or "none"', jitter));
   if (retryOn !== undefined && typeof retryOn !== 'function') {

@@ -1,5 +1,6 @@
 import type { CircuitState } from './CircuitState.js';
 import { expected } from './options/describe.js';
+import { tooLongForTimer } from './options/validate.js';
 
 /**
  * The saved state of a breaker, from `breaker.toJSON()`, to restore with the `initialState` option
@@ -19,21 +20,47 @@ export interface CircuitBreakerSnapshot {
 }
 
 const STATES: ReadonlySet<string> = new Set(['closed', 'open', 'half_open', 'forced_open', 'forced_closed']);
+/** The snapshot versions this version of breakwater reads. */
+const VERSIONS: readonly number[] = [1];
 
-/** @internal Validates an `initialState` option, throwing the standard errors. */
+/**
+ * @internal Validates an `initialState` option: TypeError for a wrong type, RangeError for a value
+ * out of range, each naming the field, what is expected and the value.
+ */
 export function validateSnapshot(value: unknown): CircuitBreakerSnapshot {
   if (typeof value !== 'object' || value === null) {
     throw new TypeError(expected('initialState', 'an object from `breaker.toJSON()`', value));
   }
   const snapshot = value as Record<string, unknown>;
+  const version = snapshot.version;
+  if (version !== undefined && !VERSIONS.includes(version as number)) {
+    const form = `a snapshot version this breakwater reads (${VERSIONS.join(', ')}); save it again with this version`;
+    throw typeof version === 'number'
+      ? new RangeError(expected('initialState.version', form, version))
+      : new TypeError(expected('initialState.version', form, version));
+  }
   if (typeof snapshot.state !== 'string' || !STATES.has(snapshot.state)) {
     throw new TypeError(expected('initialState.state', 'a circuit state such as "open"', snapshot.state));
   }
-  for (const key of ['remainingOpenMs', 'backoffAttempt', 'savedAt'] as const) {
-    const field = snapshot[key];
-    if (typeof field !== 'number' || !Number.isFinite(field) || field < 0) {
-      throw new TypeError(expected(`initialState.${key}`, 'a finite number >= 0', field));
-    }
-  }
+  number(snapshot, 'remainingOpenMs', 'a duration in ms >= 0', (n) => n >= 0);
+  const remaining = snapshot.remainingOpenMs as number;
+  const tooLong = tooLongForTimer('initialState.remainingOpenMs', remaining);
+  if (tooLong !== undefined) throw tooLong;
+  number(snapshot, 'backoffAttempt', 'an integer >= 0', (n) => Number.isInteger(n) && n >= 0);
+  number(snapshot, 'savedAt', 'epoch ms >= 0', (n) => n >= 0 && n < Number.POSITIVE_INFINITY);
   return snapshot as unknown as CircuitBreakerSnapshot;
+}
+
+/** A number field: TypeError when it is not a number, RangeError when `valid` refuses it. */
+function number(
+  snapshot: Record<string, unknown>,
+  key: string,
+  form: string,
+  valid: (n: number) => boolean,
+): void {
+  const field = snapshot[key];
+  if (typeof field !== 'number' || Number.isNaN(field)) {
+    throw new TypeError(expected(`initialState.${key}`, `a number: ${form}`, field));
+  }
+  if (!valid(field)) throw new RangeError(expected(`initialState.${key}`, form, field));
 }

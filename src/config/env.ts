@@ -1,5 +1,6 @@
 import { editDistance } from '../options/closestName.js';
 import { describe, expected } from '../options/describe.js';
+import { resolveOptions } from '../options/resolveOptions.js';
 import type { BackoffOptions, CircuitBreakerOptions } from '../options.js';
 import { NAMES, type Target, WORD_COUNTS } from './envNames.js';
 import { type EnvValue, parseValue } from './envValues.js';
@@ -81,7 +82,36 @@ export function optionsFromEnv(prefix: string, env: Environment = processEnv()):
       );
     }
   }
-  return build(found);
+  const options = build(found);
+  checkTogether(options, found);
+  return options;
+}
+
+/**
+ * Validates what the variables give as a whole (`MINIMUM_CALLS` above the count window's size, say),
+ * so that the error names the variables, not only the option they set.
+ */
+function checkTogether(options: CircuitBreakerOptions, found: ReadonlyMap<string, Found>): void {
+  try {
+    resolveOptions({ ...options, name: 'env' });
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    const option = /`([\w.]+)`/.exec(error.message)?.[1];
+    const involved: Found[] = [];
+    for (const [name, entry] of found) {
+      const target = NAMES.get(name)?.target;
+      if (
+        target !== undefined &&
+        option !== undefined &&
+        (target === option || target.startsWith(`${option}.`))
+      )
+        involved.push(entry);
+    }
+    if (involved.length === 0) throw error;
+    const named = involved.map((entry) => `\`${entry.variable}\` (${show(entry.raw)})`).join(', ');
+    const Kind = error instanceof RangeError ? RangeError : TypeError;
+    throw new Kind(`${named}: ${error.message}`);
+  }
 }
 
 /**

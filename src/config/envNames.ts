@@ -37,6 +37,9 @@ const INT_OR_OFF: ValueKind = { type: 'integer', off: true };
 const RATE_OR_OFF: ValueKind = { type: 'rate', off: true };
 const DURATION: ValueKind = { type: 'duration', min: 0, off: false };
 const POSITIVE_DURATION: ValueKind = { type: 'duration', min: 'positive', off: false };
+/** Durations a timer waits for: at most 2^31-1 ms. */
+const TIMER: ValueKind = { type: 'duration', min: 0, off: false, timer: true };
+const POSITIVE_TIMER: ValueKind = { type: 'duration', min: 'positive', off: false, timer: true };
 
 /** @internal Every variable name after the prefix. A Map, so that no name can reach `Object.prototype`. */
 export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
@@ -45,12 +48,12 @@ export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
   ['SLOW_CALL_RATE_THRESHOLD', { target: 'slowCallRateThreshold', kind: RATE_OR_OFF }],
   ['SLOW_CALL_DURATION', { target: 'slowCallDuration', kind: DURATION }],
   ['MINIMUM_CALLS', { target: 'minimumCalls', kind: INT }],
-  ['RESET_TIMEOUT', { target: 'resetTimeout', kind: DURATION }],
+  ['RESET_TIMEOUT', { target: 'resetTimeout', kind: TIMER }],
   ['BACKOFF', { target: 'backoff', kind: { type: 'boolean', off: true } }],
   ['HALF_OPEN_MAX_CALLS', { target: 'halfOpenMaxCalls', kind: INT }],
   ['SUCCESS_THRESHOLD', { target: 'successThreshold', kind: INT }],
-  ['HALF_OPEN_TIMEOUT', { target: 'halfOpenTimeout', kind: POSITIVE_DURATION }],
-  ['TIMEOUT', { target: 'timeout', kind: { type: 'duration', min: 'positive', off: true } }],
+  ['HALF_OPEN_TIMEOUT', { target: 'halfOpenTimeout', kind: POSITIVE_TIMER }],
+  ['TIMEOUT', { target: 'timeout', kind: { type: 'duration', min: 'positive', off: true, timer: true } }],
   ['MAX_CONCURRENT_CALLS', { target: 'maxConcurrentCalls', kind: INT_OR_OFF }],
   ['LATENCY_SAMPLING', { target: 'latencySampling', kind: { type: 'share' } }],
   ['CRITICAL', { target: 'critical', kind: { type: 'boolean', off: false } }],
@@ -59,22 +62,34 @@ export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
   ['WINDOW_DURATION', { target: 'window.duration', kind: POSITIVE_DURATION }],
   ['WINDOW_BUCKETS', { target: 'window.buckets', kind: INT }],
   ['BACKOFF_MULTIPLIER', { target: 'backoff.multiplier', kind: { type: 'multiplier' } }],
-  ['BACKOFF_MAX', { target: 'backoff.max', kind: POSITIVE_DURATION }],
+  ['BACKOFF_MAX', { target: 'backoff.max', kind: POSITIVE_TIMER }],
   ['BACKOFF_JITTER', { target: 'backoff.jitter', kind: { type: 'share' } }],
   // The names existing deployments use.
   [
     'RECOVERY_TIMEOUT_SECONDS',
-    { target: 'resetTimeout', kind: { type: 'seconds', off: false }, aliasOf: 'RESET_TIMEOUT' },
+    {
+      target: 'resetTimeout',
+      kind: { type: 'seconds', min: 0, off: false, timer: true },
+      aliasOf: 'RESET_TIMEOUT',
+    },
   ],
   ['MINIMUM_REQUEST_THRESHOLD', { target: 'minimumCalls', kind: INT, aliasOf: 'MINIMUM_CALLS' }],
   [
     'REQUEST_TIMEOUT_SECONDS',
-    { target: 'timeout', kind: { type: 'seconds', off: true }, aliasOf: 'TIMEOUT' },
+    {
+      target: 'timeout',
+      kind: { type: 'seconds', min: 'positive', off: true, timer: true },
+      aliasOf: 'TIMEOUT',
+    },
   ],
   ['EXPONENTIAL_BACKOFF', { target: 'backoff', kind: { type: 'boolean', off: true }, aliasOf: 'BACKOFF' }],
   [
     'MAX_BACKOFF_SECONDS',
-    { target: 'backoff.max', kind: { type: 'seconds', off: false }, aliasOf: 'BACKOFF_MAX' },
+    {
+      target: 'backoff.max',
+      kind: { type: 'seconds', min: 'positive', off: false, timer: true },
+      aliasOf: 'BACKOFF_MAX',
+    },
   ],
   [
     'SLOW_CALL_THRESHOLD_MS',

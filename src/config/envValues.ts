@@ -1,4 +1,5 @@
 import { expected } from '../options/describe.js';
+import { MAX_TIMER_MS, TIMER_LIMIT } from '../options/validate.js';
 
 /** @internal How a variable's value is read. */
 export type ValueKind =
@@ -6,8 +7,8 @@ export type ValueKind =
   | { readonly type: 'rate'; readonly off: boolean }
   | { readonly type: 'share' }
   | { readonly type: 'multiplier' }
-  | { readonly type: 'duration'; readonly min: 0 | 'positive'; readonly off: boolean }
-  | { readonly type: 'seconds'; readonly off: boolean }
+  | { readonly type: 'duration'; readonly min: 0 | 'positive'; readonly off: boolean; readonly timer?: true }
+  | { readonly type: 'seconds'; readonly min: 0 | 'positive'; readonly off: boolean; readonly timer?: true }
   | { readonly type: 'ms' }
   | { readonly type: 'boolean'; readonly off: boolean }
   | { readonly type: 'windowType' };
@@ -47,9 +48,9 @@ export function parseValue(variable: string, raw: string, kind: ValueKind): EnvV
     case 'multiplier':
       return decimal(variable, raw, value, 'a number >= 1', (n) => n >= 1 && n < Number.POSITIVE_INFINITY);
     case 'seconds': {
-      const form = `a number of seconds${kind.off ? ' > 0, or `off`' : ' >= 0'}`;
-      const n = decimal(variable, raw, value, form, (s) => (kind.off ? s > 0 : s >= 0) && s < 1e12);
-      return n * 1000;
+      const form = `a number of seconds ${kind.min === 0 ? '>= 0' : '> 0'}${orOff}`;
+      const n = decimal(variable, raw, value, form, (s) => (kind.min === 0 ? s >= 0 : s > 0) && s < 1e12);
+      return timerCheck(variable, raw, n * 1000, kind.timer === true);
     }
     case 'ms':
       return decimal(variable, raw, value, 'a number of milliseconds >= 0', (n) => n < 1e15);
@@ -63,7 +64,7 @@ export function parseValue(variable: string, raw: string, kind: ValueKind): EnvV
       if (!(kind.min === 0 ? ms >= 0 : ms > 0) || !(ms < 1e15)) {
         throw new RangeError(expected(variable, form, raw));
       }
-      return ms;
+      return timerCheck(variable, raw, ms, kind.timer === true);
     }
     case 'boolean': {
       if (TRUE.has(lower)) return true;
@@ -77,6 +78,14 @@ export function parseValue(variable: string, raw: string, kind: ValueKind): EnvV
       throw new TypeError(expected(variable, '`count` or `time`', raw));
     }
   }
+}
+
+/** A duration a timer waits for is at most 2^31-1 ms: longer would fire at once. */
+function timerCheck(variable: string, raw: string, ms: number, timer: boolean): number {
+  if (timer && ms > MAX_TIMER_MS) {
+    throw new RangeError(expected(variable, `${TIMER_LIMIT}`, raw));
+  }
+  return ms;
 }
 
 function decimal(

@@ -282,7 +282,8 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
 
   /**
    * The service's health for a health endpoint: `degraded` while any breaker is open, half-open or
-   * forced open; `unhealthy` only while such a breaker was created with `critical: true`. Each breaker
+   * forced open; `unhealthy` only while a breaker created with `critical: true` is open or forced
+   * open (half-open stays degraded, so that the instance keeps the traffic its trial needs). Each breaker
    * reports `{ state, failureCount, failureRate }` of its window (frozen while open); a keyed group is
    * one entry `{ state (its worst), keys, open }`.
    * @returns `{ status, breakers }`.
@@ -297,7 +298,9 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
     const breakers: Record<string, BreakerHealth | KeyedGroupHealth> = Object.create(null);
     const note = (state: BreakerHealth['state'], critical: boolean): void => {
       if (!isDegraded(state)) return;
-      if (critical) status = 'unhealthy';
+      // Half-open is degraded even for a critical breaker: a 503 then would drain the instance
+      // from its load balancer and starve the trial that would close it.
+      if (critical && state !== 'half_open') status = 'unhealthy';
       else if (status === 'healthy') status = 'degraded';
     };
     for (const [name, breaker] of this.#breakers) {

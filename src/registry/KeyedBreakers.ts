@@ -5,6 +5,7 @@ import type { TransitionCounts } from '../metrics.js';
 import { expected } from '../options/describe.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import { setResetOwner, shareOptions } from '../options/sharedOptions.js';
+import { tooLongForTimer } from '../options/validate.js';
 import type { CircuitBreakerOptions, ResolvedOptions } from '../options.js';
 import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { GroupTotals } from './GroupTotals.js';
@@ -153,6 +154,10 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     if (typeof idleTtl !== 'number' || !(idleTtl > 0)) {
       const error = expected('idleTtl', 'a duration in ms > 0 (or Infinity)', idleTtl);
       throw typeof idleTtl === 'number' ? new RangeError(error) : new TypeError(error);
+    }
+    if (idleTtl !== Number.POSITIVE_INFINITY) {
+      const tooLong = tooLongForTimer('idleTtl', idleTtl);
+      if (tooLong !== undefined) throw tooLong;
     }
     if (typeof shared !== 'boolean') throw new TypeError(expected('shared', 'a boolean', shared));
     for (const key of ['name', 'initialState'] as const) {
