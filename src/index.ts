@@ -42,7 +42,7 @@ export type {
 export { DEFAULTS } from './options.js';
 export type { PermitOptions } from './Permit.js';
 export { Permit } from './Permit.js';
-export type { AsyncMethod, ProtectOptions } from './protect.js';
+export type { AsyncMethod, ProtectDecorator, ProtectOptions } from './protect.js';
 export { protect } from './protect.js';
 export type { RegistryChange, RegistryEvents } from './registry/CircuitBreakerRegistry.js';
 export { CircuitBreakerRegistry } from './registry/CircuitBreakerRegistry.js';

@@ -16,9 +16,13 @@ import { defaultRegistry } from './registry/defaultRegistry.js';
  * decorated classes are compiled by TypeScript, as a user's build does (target ES2022), then evaluated
  * with `scope` in reach. The snippet hands its classes back by assigning `result`.
  */
-function compile<T>(source: string, scope: Record<string, unknown>): T {
+function compile<T>(source: string, scope: Record<string, unknown>, legacy = false): T {
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.None,
+      experimentalDecorators: legacy,
+    },
   });
   const names = Object.keys(scope);
   const run = new Function(...names, `let result;\n${outputText}\nreturn result;`) as (
@@ -170,7 +174,43 @@ describe('@protect', () => {
     await expect(result).rejects.toThrow(/taken by a keyed group/);
   });
 
-  it('type-checks on async methods and refuses sync ones (their result would silently become a promise)', () => {
+  it('works with experimentalDecorators: true (the NestJS and Angular default), keeping `this` and arguments', async () => {
+    const registry = new CircuitBreakerRegistry({ clock: new FakeClock() });
+    const Client = compile<new (prefix: string) => Greeter>(
+      `
+      class Client {
+        calls = 0;
+        constructor(prefix) { this.prefix = prefix; }
+        @protect('legacy', { registry, failureThreshold: 1 })
+        async greet(name, punctuation) {
+          this.calls++;
+          if (name === 'fail') throw new Error('down');
+          return this.prefix + ' ' + name + punctuation;
+        }
+      }
+      result = Client;`,
+      { protect, registry },
+      true,
+    );
+    const client = new Client('hello');
+    await expect(client.greet('ada', '!')).resolves.toBe('hello ada!');
+    await expect(client.greet('fail', '')).rejects.toThrow('down');
+    await expect(client.greet('ada', '?')).rejects.toBeInstanceOf(CircuitBreakerOpenError);
+    expect(client.calls).toBe(2);
+    expect(registry.get('legacy')?.metrics()).toMatchObject({
+      successfulCalls: 1,
+      failedCalls: 1,
+      rejectedCalls: 1,
+    });
+    expect(() =>
+      compile(`class Bad { @protect('x', { registry }) field = 1; }`, { protect, registry }, true),
+    ).toThrow(/a class method/);
+  });
+
+  it.each([
+    ['standard decorators', false],
+    ['experimentalDecorators', true],
+  ])('type-checks on async methods and refuses sync ones with %s', (_mode, legacy) => {
     const dir = mkdtempSync(join(tmpdir(), 'breakwater-protect-'));
     const file = join(dir, 'usage.mts');
     const protectPath = fileURLToPath(new URL('./protect.js', import.meta.url));
@@ -191,6 +231,7 @@ describe('@protect', () => {
       types: [],
       noEmit: true,
       skipLibCheck: true,
+      experimentalDecorators: legacy,
     });
     const source = program.getSourceFile(file);
     const lines = ts

@@ -16,11 +16,31 @@ export interface ProtectOptions extends Omit<CircuitBreakerOptions, 'name' | 'in
 export type AsyncMethod<This, A extends unknown[], T> = (this: This, ...args: A) => Promise<T>;
 
 /**
- * A standard (TC39, TypeScript 5+) method decorator: every call of the method goes through a breaker.
- * Given a name, the breaker is taken from the registry on each call, and created there from `options`
- * (over the registry's defaults) if it does not exist yet; so it may also be registered later, e.g.
- * from the environment at startup. Only methods returning a promise can be decorated (a sync method's
- * result would silently become a promise): a type error says so.
+ * The decorator `@protect(...)` returns: a standard (TC39, TypeScript 5+) method decorator, and a
+ * legacy one for `experimentalDecorators: true` (the NestJS and Angular default). TypeScript picks
+ * the form your tsconfig compiles; both accept only methods returning a promise.
+ */
+export interface ProtectDecorator {
+  /** Standard decorators (TypeScript 5+ without `experimentalDecorators`). */
+  <This, A extends unknown[], T>(
+    method: AsyncMethod<This, A, T>,
+    context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
+  ): AsyncMethod<This, A, T>;
+  /** Legacy decorators (`experimentalDecorators: true`). */
+  <M extends (...args: never[]) => Promise<unknown>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ): TypedPropertyDescriptor<M>;
+}
+
+/**
+ * A method decorator: every call of the method goes through a breaker. Given a name, the breaker is
+ * taken from the registry on each call, and created there from `options` (over the registry's
+ * defaults) if it does not exist yet; so it may also be registered later, e.g. from the environment
+ * at startup. Works with standard decorators and with `experimentalDecorators: true`. Only methods
+ * returning a promise can be decorated (a sync method's result would silently become a promise): a
+ * type error says so.
  *
  * @param nameOrBreaker - A breaker's name in the registry, or a breaker.
  * @param options - Breaker options, applied when `@protect` creates the breaker, and `registry`
@@ -37,19 +57,31 @@ export type AsyncMethod<This, A extends unknown[], T> = (this: This, ...args: A)
  * }
  * ```
  */
-export function protect(
-  nameOrBreaker: string | CircuitBreaker,
-  options?: ProtectOptions,
-): <This, A extends unknown[], T>(
-  method: AsyncMethod<This, A, T>,
-  context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
-) => AsyncMethod<This, A, T> {
+export function protect(nameOrBreaker: string | CircuitBreaker, options?: ProtectOptions): ProtectDecorator {
   const resolve = breakerSource(nameOrBreaker, options);
-  return <This, A extends unknown[], T>(
-    method: AsyncMethod<This, A, T>,
-    context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
-  ): AsyncMethod<This, A, T> => {
-    if (typeof context !== 'object' || context === null || context.kind !== 'method') {
+  const guard = <This, A extends unknown[], T>(method: AsyncMethod<This, A, T>): AsyncMethod<This, A, T> =>
+    function (this: This, ...args: A): Promise<T> {
+      let breaker: CircuitBreaker;
+      try {
+        breaker = resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return breaker.call(() => method.apply(this, args));
+    };
+  return ((method: unknown, context: unknown, descriptor?: PropertyDescriptor): unknown => {
+    if (typeof context === 'string' || typeof context === 'symbol') {
+      // Legacy: (prototype or constructor, name, descriptor).
+      if (typeof descriptor?.value !== 'function') {
+        throw new TypeError(expected('@protect target', 'a class method', descriptor?.value));
+      }
+      return { ...descriptor, value: guard(descriptor.value) };
+    }
+    if (
+      typeof context !== 'object' ||
+      context === null ||
+      (context as { kind?: unknown }).kind !== 'method'
+    ) {
       throw new TypeError(
         expected(
           '@protect target',
@@ -59,16 +91,8 @@ export function protect(
       );
     }
     if (typeof method !== 'function') throw new TypeError(expected('@protect target', 'a method', method));
-    return function (this: This, ...args: A): Promise<T> {
-      let breaker: CircuitBreaker;
-      try {
-        breaker = resolve();
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return breaker.call(() => method.apply(this, args));
-    };
-  };
+    return guard(method as AsyncMethod<unknown, unknown[], unknown>);
+  }) as ProtectDecorator;
 }
 
 function breakerSource(nameOrBreaker: unknown, options: ProtectOptions | undefined): () => CircuitBreaker {

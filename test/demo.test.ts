@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { commands } from '../src/cli/commands/index.js';
 
 interface Run {
   code: number | null;
@@ -63,7 +64,37 @@ describe('breakwater demo', () => {
     expect(reached).toBeLessThanOrEqual(passed + failed);
     expect(stdout).toMatch(/latency saved +\d+\.\d s/);
     expect(stdout).toMatch(/final state +CLOSED/);
+
+    // The timeline is in time order: a transition never comes before the row of a second that
+    // ended before it.
+    const times = [...stdout.matchAll(/^ +(\d+\.\d)s {2}/gm)].map((match) => Number(match[1]));
+    expect(times.length).toBeGreaterThan(20);
+    for (let i = 1; i < times.length; i++)
+      expect(times[i]!, `line ${i}`).toBeGreaterThanOrEqual(times[i - 1]!);
+    // A trial that timed out (the service hangs) says so, rather than "the service is still down".
+    expect(stdout).toMatch(/half_open → OPEN +trial call timed out \(trial_failed\)/);
+    for (const line of stdout.split('\n').filter((l) => l.includes('still down'))) {
+      expect(line).toMatch(/half_open → OPEN/);
+    }
   }, 60_000);
+
+  it('stops quietly when its reader goes away (`breakwater demo | head -3`)', () => {
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        'node_modules/.bin/tsx src/cli/main.ts demo --speed 20 | head -3; echo "exit=${PIPESTATUS[0]}" >&2',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(run.stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(run.stderr).toContain('exit=0');
+  }, 60_000);
+
+  it('ends every help text with a newline', () => {
+    for (const command of commands) expect(command.help.endsWith('\n'), command.name).toBe(true);
+  });
 
   it('answers the fleet commands that are not there yet with exit code 2 and says what brings them', async () => {
     const fleet = ['status', 'watch', 'open', 'force-open', 'force-close', 'reset'];

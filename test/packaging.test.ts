@@ -12,7 +12,7 @@ let dir = '';
 // Builds and packs a copy of the package, so that this test never races others over dist/.
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'breakwater-pack-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'tsdown.config.ts', 'src', 'README.md']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsdown.config.ts', 'src', 'README.md', 'LICENSE']) {
     if (existsSync(join(root, entry))) cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -87,6 +87,15 @@ describe('the published package', () => {
         encoding: 'utf8',
       });
     expect(run).not.toThrow();
+  });
+
+  it('ships the MIT license its package.json names', () => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    const packed = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: dir, encoding: 'utf8' });
+    const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toContain('LICENSE');
   });
 
   it('ships the CLI with a shebang', () => {

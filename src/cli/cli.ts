@@ -34,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command.run(args, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`breakwater: ${error.message}\n`);
+    io.err(`breakwater: ${error.message.trimEnd()}\n`);
     return 2;
   }
 }

@@ -1,4 +1,4 @@
-import { CircuitBreaker } from '../index.js';
+import { CircuitBreaker, CircuitBreakerTimeoutError } from '../index.js';
 import type { CliIo } from './Command.js';
 import { FlakyService } from './demo/FlakyService.js';
 import { phaseAt, STORY } from './demo/story.js';
@@ -46,16 +46,32 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
     fallback: () => cached,
   });
   const timeline = new Timeline(io);
-  const tally = new Tally(breaker, speed);
   const start = performance.now();
   const storyNow = (): number => (performance.now() - start) * speed;
+  let nextTick = STORY.tickInterval;
+  // Prints the rows of the seconds that are over, before anything that happened after them.
+  const catchUp = (): void => {
+    const t = storyNow();
+    while (t >= nextTick) {
+      timeline.tick(nextTick, breaker.state, tally.takeTick());
+      nextTick += STORY.tickInterval;
+    }
+  };
+  const tally = new Tally(breaker, speed, catchUp);
   const path: string[] = [breaker.state];
+  let lastFailureTimedOut = false;
 
+  breaker.on('failure', ({ error }) => {
+    lastFailureTimedOut = error instanceof CircuitBreakerTimeoutError;
+  });
   breaker.on('stateChange', ({ from, to, reason }) => {
+    catchUp();
     path.push(to);
     const retry =
       to === 'open' ? `; failing fast for ${(STORY.breaker.resetTimeout / 1000).toFixed(1)} s` : '';
-    timeline.transition(storyNow(), from, to, reason, retry);
+    // Say what happened to the trial: a timeout is not a 500.
+    const note = reason === 'trial_failed' && lastFailureTimedOut ? 'trial call timed out' : undefined;
+    timeline.transition(storyNow(), from, to, reason, retry, note);
   });
 
   const fetchQuote = async ({ signal }: { signal: AbortSignal }): Promise<Quote> => {
@@ -74,15 +90,11 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
   const inFlight = new Set<Promise<unknown>>();
   let phase = phaseAt(0);
   timeline.service(0, true, phase.note);
-  let nextTick = STORY.tickInterval;
 
   await new Promise<void>((finish) => {
     const step = (): void => {
+      catchUp();
       const t = storyNow();
-      while (t >= nextTick) {
-        timeline.tick(nextTick, breaker.state, tally.takeTick());
-        nextTick += STORY.tickInterval;
-      }
       if (t >= STORY.duration || io.signal.aborted) {
         clearInterval(traffic);
         finish();

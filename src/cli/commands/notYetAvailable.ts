@@ -11,7 +11,7 @@ import { UsageError } from '../UsageError.js';
 export function notYetAvailable(name: string, summary: string, arrivesWith: string): Command {
   const message =
     `\`breakwater ${name}\` is not available yet: it arrives with ${arrivesWith}.\n` +
-    'Try `breakwater demo` to watch a breaker at work.';
+    'Try `breakwater demo` to watch a breaker at work.\n';
   return {
     name,
     summary: `${summary} (not available yet)`,

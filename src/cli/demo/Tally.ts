@@ -28,11 +28,15 @@ export class Tally {
   #lastFailureMs = 0;
   readonly #unsubscribe: Array<() => void>;
 
+  readonly #beforeEvent: () => void;
+
   /**
    * @param breaker - The breaker to listen to.
    * @param speed - The demo's speed factor: real ms × speed = story ms.
+   * @param beforeEvent - Runs before each event is counted (so a tick that is over is printed first).
    */
-  constructor(breaker: CircuitBreaker, speed: number) {
+  constructor(breaker: CircuitBreaker<unknown>, speed: number, beforeEvent: () => void = () => {}) {
+    this.#beforeEvent = beforeEvent;
     this.#unsubscribe = [
       breaker.on('success', () => this.#add('passed', 1)),
       breaker.on('failure', ({ duration }) => {
@@ -42,7 +46,8 @@ export class Tally {
       breaker.on('timeout', () => this.#add('timeouts', 1)),
       breaker.on('rejected', () => {
         this.#add('rejected', 1);
-        this.#add('savedMs', this.#lastFailureMs);
+        this.total.savedMs += this.#lastFailureMs;
+        this.#tick.savedMs += this.#lastFailureMs;
       }),
       breaker.on('fallback', () => this.#add('fallbacks', 1)),
     ];
@@ -61,6 +66,7 @@ export class Tally {
   }
 
   #add(key: keyof Counts, amount: number): void {
+    this.#beforeEvent();
     this.total[key] += amount;
     this.#tick[key] += amount;
   }

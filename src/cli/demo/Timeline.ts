@@ -65,12 +65,11 @@ export class Timeline {
     to: CircuitState,
     reason: TransitionReason,
     extra = '',
+    note: string = REASONS[reason],
   ): void {
     const s = this.#style;
     const arrow = `${from} → ${this.#state(to)}`;
-    this.#io.out(
-      `${s.dim(at(storyMs))}  ${s.bold('◆')} breaker ${arrow}  ${REASONS[reason]} (${reason})${extra}\n`,
-    );
+    this.#io.out(`${s.dim(at(storyMs))}  ${s.bold('◆')} breaker ${arrow}  ${note} (${reason})${extra}\n`);
   }
 
   /** One line summing up the last tick. */
