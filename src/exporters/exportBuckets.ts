@@ -4,6 +4,12 @@ import type { LatencyHistogramSnapshot } from '../index.js';
  * The upper bounds, in seconds, of the duration histogram that `breakwater/prometheus` exports (and
  * the bucket advice `breakwater/otel` gives): the same in every process, so that a fleet's
  * histograms add up bucket by bucket. Beyond the last bound a duration counts in `+Inf` only.
+ *
+ * @example
+ * ```ts
+ * import { DURATION_BUCKETS } from 'breakwater/prometheus';
+ * DURATION_BUCKETS; // [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+ * ```
  */
 export const DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
