@@ -5,6 +5,8 @@ export default defineConfig({
     index: 'src/index.ts',
     'cli/main': 'src/cli/main.ts',
     'fetch/index': 'src/fetch/index.ts',
+    'prometheus/index': 'src/prometheus/index.ts',
+    'otel/index': 'src/otel/index.ts',
   },
   format: 'esm',
   platform: 'node',

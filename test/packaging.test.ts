@@ -74,6 +74,47 @@ describe('the published package', () => {
     }
   });
 
+  it('keeps prom-client and @opentelemetry/api out of the exporters at runtime (they use what the caller passes)', () => {
+    for (const entry of ['prometheus/index.js', 'otel/index.js']) {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        // Without comments: the TSDoc examples show how users import prom-client.
+        const code = readFileSync(join(dir, 'dist', file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+        expect(code, file).not.toMatch(
+          /(?:from|import\(|require\()\s*["'](?:prom-client|@opentelemetry\/api)["']/,
+        );
+        for (const [, next] of code.matchAll(/from\s*["'](\.\.?\/[^"']+)["']/g)) {
+          visit(join(file, '..', next!));
+        }
+      };
+      visit(entry);
+      expect(seen.size, entry).toBeGreaterThan(1);
+    }
+  });
+
+  it('runs the built exporters against prom-client and the OpenTelemetry SDK', () => {
+    const script = `
+      import { Registry } from 'prom-client';
+      import { MeterProvider } from '@opentelemetry/sdk-metrics';
+      import { CircuitBreakerRegistry } from './dist/index.js';
+      import { registerMetrics } from './dist/prometheus/index.js';
+      import { instrumentRegistry } from './dist/otel/index.js';
+      const registry = new CircuitBreakerRegistry();
+      await registry.register('db').call(async () => 1);
+      const register = new Registry();
+      registerMetrics(registry, { register });
+      instrumentRegistry(registry, { meter: new MeterProvider().getMeter('smoke') }).stop();
+      console.log(await register.getSingleMetricAsString('circuit_breaker_calls_total'));
+    `;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(output).toContain('circuit_breaker_calls_total{name="db",outcome="success"} 1');
+  });
+
   it('passes publint', () => {
     const output = execFileSync(bin('publint'), ['--strict'], { cwd: dir, encoding: 'utf8' });
     expect(output).toContain('All good');

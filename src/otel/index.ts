@@ -1,0 +1,3 @@
+export { DURATION_BUCKETS } from '../exporters/exportBuckets.js';
+export type { InstrumentRegistryOptions, RegistryInstrumentation } from './instrumentRegistry.js';
+export { instrumentRegistry } from './instrumentRegistry.js';

@@ -1,0 +1,4 @@
+export { DURATION_BUCKETS } from '../exporters/exportBuckets.js';
+export type { MetricsRegister } from './MetricsRegister.js';
+export type { PrometheusMetrics, RegisterMetricsOptions } from './registerMetrics.js';
+export { registerMetrics } from './registerMetrics.js';
