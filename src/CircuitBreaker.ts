@@ -39,10 +39,15 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  * const receipt = await breaker.call(({ signal }) => charge(order, { signal }));
  * ```
  */
+/**
+ * The effective options of breakers whose shared options carry another name (keyed breakers, and
+ * breakers made with a name only), built when first read: kept aside so that no breaker carries a
+ * field for it.
+ */
+const namedOptions = new WeakMap<Engine, ResolvedOptions>();
+
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
-  /** The effective options with this breaker's name, built when first read (usually shared). */
-  #options: ResolvedOptions | undefined = undefined;
 
   /**
    * @param options - See {@link CircuitBreakerOptions}; every field is optional.
@@ -88,8 +93,12 @@ export class CircuitBreaker<F = never> {
     const engine = this.#engine;
     const shared = engine.options;
     if (shared.name === engine.name) return shared;
-    this.#options ??= Object.freeze({ ...shared, name: engine.name });
-    return this.#options;
+    let named = namedOptions.get(engine);
+    if (named === undefined) {
+      named = Object.freeze({ ...shared, name: engine.name });
+      namedOptions.set(engine, named);
+    }
+    return named;
   }
 
   /** The current state, exact on every read (a breaker whose open period has passed reads `half_open`). */
@@ -123,9 +132,8 @@ export class CircuitBreaker<F = never> {
     }
     if (!(result instanceof Promise)) return settleOther(engine, result, generation, start);
     if (Number.isNaN(start)) {
-      // The generation's handlers, taken at admission: whatever `fn` did to the breaker meanwhile.
-      const handlers = engine.handlers(generation);
-      result.then(handlers.ok, handlers.fail);
+      // The generation taken at admission: whatever `fn` did to the breaker meanwhile.
+      engine.observe(result, generation);
     } else {
       observeTimed(engine, result, generation, start);
     }

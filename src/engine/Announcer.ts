@@ -33,9 +33,12 @@ export class Announcer {
   #hub: EventHub<CircuitBreakerEvents> | undefined = undefined;
   #queue: Transition[] | undefined = undefined;
   #delivering = false;
+  /** Monotonic ms of the last transition announced (for the log's `elapsed_seconds`). */
+  #since: number;
 
   constructor(engine: Engine) {
     this.#engine = engine;
+    this.#since = engine.clock.now();
   }
 
   /** Listeners of all events together. */
@@ -113,8 +116,10 @@ export class Announcer {
     this.#hub?.clear();
   }
 
-  #deliver({ from, to, reason, openFor, elapsed, counts, remoteReason }: Transition): void {
+  #deliver({ from, to, reason, openFor, at, counts, remoteReason }: Transition): void {
     const engine = this.#engine;
+    const elapsed = at - this.#since;
+    this.#since = at;
     const name = engine.name;
     const logger = engine.options.logger;
     if (logger !== undefined && counts !== undefined) {

@@ -4,7 +4,7 @@ import type { LocalTransition, RemoteState } from '../store/StateStore.js';
 import { DeadlineTimer } from './DeadlineTimer.js';
 import type { Engine } from './Engine.js';
 import { OpenPeriod } from './OpenPeriod.js';
-import { REFUSED_FORCED, REFUSED_OPEN } from './refusals.js';
+import { REFUSED_FORCED, REFUSED_OPEN, type RefusalMessages } from './refusals.js';
 import { TrialRound } from './TrialRound.js';
 import { type TripReason, TripRules } from './TripRules.js';
 
@@ -23,31 +23,25 @@ export const TRIAL = 1;
  * Transitions that fall due by the clock (the open period ending, a half-open round timing out) are
  * applied at the instant they fell due, whenever the automaton is next touched, and by the deadline
  * timer when something wants them on time.
+ *
+ * Its steps are plain methods, not `#private` ones: a class with private methods carries a brand
+ * field in every instance, and a breaker's memory is counted in fields. Only the engine calls them.
  */
 export class Automaton {
   readonly rules: TripRules;
   readonly #engine: Engine;
-  readonly #slowRule: boolean;
   #state: CircuitState = 'closed';
   #generation = 0;
   /** Outcomes of calls admitted before this generation reach nothing: a `reset()` came since. */
   #resetGeneration = 0;
-  /** The fleet epoch of the state held (0 without a store). */
-  #epoch = 0;
   /** Created on the first opening. */
   #open: OpenPeriod | undefined = undefined;
   /** The current half-open round (only while half-open, from its first trial). */
   #round: TrialRound | undefined = undefined;
-  #timer: DeadlineTimer | undefined = undefined;
-  /** Monotonic ms of the last transition, kept only for a logger (`elapsed_seconds`). */
-  #since: number | undefined = undefined;
-  #disposed = false;
 
   constructor(engine: Engine) {
     this.#engine = engine;
     this.rules = new TripRules(engine.options);
-    this.#slowRule = engine.options.slowCallRateThreshold !== false;
-    if (engine.options.logger !== undefined) this.#since = engine.clock.now();
   }
 
   get state(): CircuitState {
@@ -60,10 +54,6 @@ export class Automaton {
 
   get resetGeneration(): number {
     return this.#resetGeneration;
-  }
-
-  get epoch(): number {
-    return this.#epoch;
   }
 
   // ---- admission ---------------------------------------------------------------------------------
@@ -79,14 +69,14 @@ export class Automaton {
       open.refusedAt = now;
       return REFUSED_OPEN;
     }
-    this.#applyDue(now);
+    this.applyDue(now);
     switch (this.#state) {
       case 'half_open':
         return TRIAL;
       case 'forced_open':
         return REFUSED_FORCED;
       case 'open':
-        this.#periods().refusedAt = now;
+        this.periods().refusedAt = now;
         return REFUSED_OPEN;
       default:
         return ADMIT;
@@ -101,7 +91,7 @@ export class Automaton {
   /** Takes a trial slot; the first trial of a round starts its `halfOpenTimeout`. */
   takeTrial(): void {
     const round = (this.#round ??= new TrialRound());
-    if (round.take(this.#engine.clock.now(), this.#engine.options.halfOpenTimeout)) this.#arm();
+    if (round.take(this.#engine.clock.now(), this.#engine.options.halfOpenTimeout)) this.arm();
   }
 
   /** Whether a call would be admitted as far as the state goes (applies what is due; takes nothing). */
@@ -115,6 +105,11 @@ export class Automaton {
   /** Ms until the open period ends, as of the last refused admission. */
   retryAfter(): number {
     return this.#open?.retryAfter() ?? 0;
+  }
+
+  /** The refusal messages, kept with the open period (every open or half-open refusal has one). */
+  refusalMessages(name: string): RefusalMessages {
+    return this.periods().messages(name);
   }
 
   // ---- outcomes ----------------------------------------------------------------------------------
@@ -134,13 +129,14 @@ export class Automaton {
       const round = this.#round;
       if (round === undefined) return;
       round.inFlight--;
-      if (failure || (slow && this.#slowRule)) this.#reopen('trial_failed', true, this.#engine.clock.now());
+      if (failure || (slow && this.#engine.options.slowCallRateThreshold !== false))
+        this.reopen('trial_failed', true, this.#engine.clock.now());
       else if (++round.successes >= this.#engine.options.successThreshold)
-        this.#moveTo('closed', 'trial_succeeded');
+        this.moveTo('closed', 'trial_succeeded');
       return;
     }
     const reason = this.rules.record(failure, slow);
-    if (reason !== undefined && this.#state === 'closed') this.#trip(reason);
+    if (reason !== undefined && this.#state === 'closed') this.trip(reason);
   }
 
   /** An ignored outcome of the current generation frees its half-open trial slot without deciding. */
@@ -153,21 +149,20 @@ export class Automaton {
   /** `open(durationMs?)`: open now; without a duration, for the current period (no backoff step). */
   open(duration: number | undefined): void {
     this.refresh();
-    const periods = this.#periods();
+    const periods = this.periods();
     const openFor = duration ?? periods.current();
     const now = this.#engine.clock.now();
     if (this.#state !== 'open') {
-      this.#moveTo('open', 'manual_open', now, openFor);
+      this.moveTo('open', 'manual_open', now, openFor);
       return;
     }
     periods.until = now + openFor;
-    this.#arm();
-    this.#tellStore({
+    this.arm();
+    this.tellStore({
       from: 'open',
       to: 'open',
       reason: 'manual_open',
       generation: this.#generation,
-      epoch: this.#epoch,
       openFor,
       backoffAttempt: periods.attempt,
     });
@@ -175,7 +170,7 @@ export class Automaton {
 
   force(state: 'forced_open' | 'forced_closed'): void {
     this.refresh();
-    this.#moveTo(state, state === 'forced_open' ? 'force_open' : 'force_close');
+    this.moveTo(state, state === 'forced_open' ? 'force_open' : 'force_close');
   }
 
   /**
@@ -186,55 +181,43 @@ export class Automaton {
   reset(remote: RemoteState | undefined): void {
     this.refresh();
     const from = this.#state;
+    this.#open?.timer?.clear();
     this.#open = undefined;
     this.rules.clear();
     if (from !== 'closed') {
-      this.#moveTo('closed', 'reset', this.#engine.clock.now(), 0, remote);
+      this.moveTo('closed', 'reset', this.#engine.clock.now(), 0, remote);
       return;
     }
     this.#resetGeneration = ++this.#generation;
     if (remote === undefined) {
-      this.#tellStore({
-        from,
-        to: 'closed',
-        reason: 'reset',
-        generation: this.#generation,
-        epoch: this.#epoch,
-      });
+      this.tellStore({ from, to: 'closed', reason: 'reset', generation: this.#generation });
     }
-  }
-
-  /** Takes the epoch of a remote state if it is newer than the one held; says whether it was. */
-  acceptEpoch(epoch: number): boolean {
-    if (!(epoch > this.#epoch)) return false;
-    this.#epoch = epoch;
-    return true;
   }
 
   /** Applies a state decided elsewhere (its epoch already accepted); never reported back to the store. */
   applyRemote(remote: RemoteState): void {
     this.refresh();
-    const periods = this.#periods();
+    const periods = this.periods();
     if (remote.backoffAttempt !== undefined) periods.attempt = remote.backoffAttempt;
     const now = this.#engine.clock.now();
     const openFor = remote.retryAfter ?? periods.current();
     if (remote.state === 'open' && this.#state === 'open') {
       periods.until = now + openFor;
-      this.#arm();
+      this.arm();
       return;
     }
-    this.#moveTo(remote.state, 'remote', now, openFor, remote);
+    this.moveTo(remote.state, 'remote', now, openFor, remote);
   }
 
   /** Restores a saved state at construction (no event: nobody listens yet; a logger's timer is set). */
   restore(state: CircuitState, remainingOpenMs: number, attempt: number): void {
-    const periods = this.#periods();
+    const periods = this.periods();
     periods.attempt = attempt;
     periods.until = this.#engine.clock.now() + remainingOpenMs;
     this.#state = state === 'open' && remainingOpenMs <= 0 ? 'half_open' : state;
     this.#generation++;
-    if (this.#state === 'open' || this.#state === 'forced_open') periods.openedAtWall = this.#wallNow();
-    this.#arm();
+    if (this.#state === 'open' || this.#state === 'forced_open') periods.openedAtWall = this.wallNow();
+    this.arm();
   }
 
   /** Ms of the open period left (0 unless open) and the backoff attempt, for `toJSON()`. */
@@ -250,7 +233,7 @@ export class Automaton {
     const open = this.#open;
     if (open === undefined) return { openedAt: null, retryAt: null };
     const retryAt =
-      this.#state === 'open' ? this.#wallNow() + Math.max(0, open.until - this.#engine.clock.now()) : null;
+      this.#state === 'open' ? this.wallNow() + Math.max(0, open.until - this.#engine.clock.now()) : null;
     return { openedAt: open.openedAtWall, retryAt };
   }
 
@@ -261,12 +244,12 @@ export class Automaton {
 
   /** Something started or stopped observing the breaker: keep the deadline timer accordingly. */
   rearm(): void {
-    this.#arm();
+    this.arm();
   }
 
+  /** The engine is disposed: the deadline timer stops for good. */
   dispose(): void {
-    this.#disposed = true;
-    this.#timer?.clear();
+    this.#open?.timer?.clear();
   }
 
   // ---- transitions -------------------------------------------------------------------------------
@@ -274,36 +257,40 @@ export class Automaton {
   /** Applies every transition that is due by the clock, each at the moment it fell due. */
   refresh(): void {
     const state = this.#state;
-    if (state === 'open' || state === 'half_open') this.#applyDue(this.#engine.clock.now());
+    if (state === 'open' || state === 'half_open') this.applyDue(this.#engine.clock.now());
   }
 
-  #applyDue(now: number): void {
+  /** Applies what fell due by `now`, each transition at the instant it fell due. */
+  applyDue(now: number): void {
     for (;;) {
       const round = this.#round;
       if (this.#state === 'open' && now >= (this.#open?.until ?? 0)) {
-        this.#moveTo('half_open', 'reset_timeout', this.#open?.until ?? now);
+        this.moveTo('half_open', 'reset_timeout', this.#open?.until ?? now);
       } else if (this.#state === 'half_open' && round !== undefined && now >= round.deadline) {
         // Grows the backoff only if a trial hung, not when trials succeeded but too few arrived.
-        this.#reopen('half_open_timeout', round.inFlight > 0, round.deadline);
+        this.reopen('half_open_timeout', round.inFlight > 0, round.deadline);
       } else {
         return;
       }
     }
   }
 
-  #trip(reason: TripReason): void {
-    this.#moveTo('open', reason, this.#engine.clock.now(), this.#periods().first());
+  /** A closed breaker's rule holds. */
+  trip(reason: TripReason): void {
+    this.moveTo('open', reason, this.#engine.clock.now(), this.periods().first());
   }
 
-  #reopen(reason: TransitionReason, grow: boolean, at: number): void {
-    this.#moveTo('open', reason, at, this.#periods().next(grow));
+  /** A half-open round failed (or timed out at `at`); `grow` steps the backoff. */
+  reopen(reason: TransitionReason, grow: boolean, at: number): void {
+    this.moveTo('open', reason, at, this.periods().next(grow));
   }
 
-  #periods(): OpenPeriod {
+  /** The open periods, created on the first opening. */
+  periods(): OpenPeriod {
     return (this.#open ??= new OpenPeriod(this.#engine.options, this.#engine));
   }
 
-  #moveTo(
+  moveTo(
     to: CircuitState,
     reason: TransitionReason,
     at = this.#engine.clock.now(),
@@ -318,61 +305,53 @@ export class Automaton {
     this.#state = to;
     this.#generation++;
     if (reason === 'reset') this.#resetGeneration = this.#generation;
-    const since = this.#since;
-    if (logger !== undefined) this.#since = at;
     this.#round = undefined;
     if (to === 'closed' || to === 'half_open') this.rules.clear();
     if (to === 'open' || to === 'forced_open') {
-      const periods = this.#periods();
-      periods.openedAtWall = this.#wallNow() - (engine.clock.now() - at);
+      const periods = this.periods();
+      periods.openedAtWall = this.wallNow() - (engine.clock.now() - at);
       if (to === 'open') periods.until = at + openFor;
     } else if (this.#open !== undefined) {
       this.#open.openedAtWall = null;
       if (to === 'closed') this.#open.attempt = 0;
     }
     if (reason !== 'reset') engine.recorder.countTransition(from, to);
-    this.#arm();
+    this.arm();
     if (remote === undefined) {
-      const change = { from, to, reason, generation: this.#generation, epoch: this.#epoch };
-      this.#tellStore(
-        to === 'open' ? { ...change, openFor, backoffAttempt: this.#periods().attempt } : change,
-      );
+      const change = { from, to, reason, generation: this.#generation };
+      this.tellStore(to === 'open' ? { ...change, openFor, backoffAttempt: this.periods().attempt } : change);
     }
-    engine.announcer?.announce({
-      from,
-      to,
-      reason,
-      openFor,
-      elapsed: since === undefined ? 0 : at - since,
-      counts,
-      remoteReason: remote?.reason,
-    });
+    engine.announcer?.announce({ from, to, reason, openFor, at, counts, remoteReason: remote?.reason });
   }
 
-  #tellStore(change: LocalTransition): void {
+  /** A local transition, for the store (which adds the epoch it holds). */
+  tellStore(change: Omit<LocalTransition, 'epoch'>): void {
     this.#engine.store?.transition(change);
   }
 
-  #wallNow(): number {
+  /** Epoch ms, for what `metrics()` reports. */
+  wallNow(): number {
     return this.#engine.clock.wallNow?.() ?? Date.now();
   }
 
   // ---- the deadline timer ------------------------------------------------------------------------
 
   /** Keeps one unref'd timer at the next deadline while anything observes the breaker. */
-  #arm(): void {
+  arm(): void {
     const at =
       this.#state === 'open'
         ? (this.#open?.until ?? Number.NaN)
         : this.#state === 'half_open'
           ? (this.#round?.deadline ?? Number.NaN)
           : Number.NaN;
-    if (this.#disposed || !(at < Number.POSITIVE_INFINITY) || !this.#engine.observed()) {
-      this.#timer?.clear();
+    const open = this.#open;
+    if (open === undefined) return;
+    if (!(at < Number.POSITIVE_INFINITY) || !this.#engine.observed()) {
+      open.timer?.clear();
       return;
     }
-    this.#timer ??= new DeadlineTimer(this.#engine.clock, this);
-    this.#timer.set(at);
+    open.timer ??= new DeadlineTimer(this.#engine.clock, this);
+    open.timer.set(at);
   }
 
   /** The deadline timer fired. */
@@ -380,7 +359,7 @@ export class Automaton {
     try {
       this.refresh();
       // A timer that fired before the clock was due finds nothing to do and is set again.
-      if (this.#timer?.armed !== true) this.#arm();
+      if (this.#open?.timer?.armed !== true) this.arm();
     } catch (error) {
       this.#engine.reportError(error, 'a deadline transition failed');
     }

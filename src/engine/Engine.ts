@@ -15,19 +15,15 @@ import {
   REFUSED_BULKHEAD,
   REFUSED_DISPOSED,
   REFUSED_HALF_OPEN,
-  type RefusalMessages,
   refusalError,
-  refusalMessages,
   rejectionReason,
 } from './refusals.js';
 import { StoreLink } from './StoreLink.js';
 
-/** @internal Outcome handlers of one generation, so the fast path allocates no closure per call. */
-interface Handlers {
-  readonly generation: number;
-  readonly ok: (value: unknown) => void;
-  readonly fail: (error: unknown) => void;
-}
+/** {@link Engine}'s flag: calls need more than the fast path (a breaker-level timeout or fallback). */
+const SLOW_PATH = 1;
+/** {@link Engine}'s flag: disposed; every later call is refused. */
+const DISPOSED = 2;
 
 /**
  * @internal A breaker's engine. It alone admits calls and counts the calls in flight, and every call
@@ -43,19 +39,25 @@ export class Engine {
   readonly options: ResolvedOptions;
   readonly automaton: Automaton;
   readonly recorder: Recorder;
-  /** Whether calls need more than the fast path (a breaker-level timeout or fallback). */
-  readonly slowPath: boolean;
+  /** {@link SLOW_PATH} and {@link DISPOSED}, in one field (a breaker's memory is counted in fields). */
+  #flags: number;
   #announcer: Announcer | undefined = undefined;
   #store: StoreLink | undefined = undefined;
   #inFlight = 0;
-  #disposed = false;
-  #handlers: Handlers | undefined = undefined;
-  #messages: RefusalMessages | undefined = undefined;
+  /**
+   * The fast path's outcome handlers of generation {@link Engine.#handlersGeneration}, kept from a
+   * generation's second fast call on: a breaker used once (most keyed breakers) keeps no closures.
+   * Fields of their own rather than an object holding both: a breaker's memory is counted in fields.
+   */
+  #ok: ((value: unknown) => void) | undefined = undefined;
+  #fail: ((error: unknown) => void) | undefined = undefined;
+  /** The generation the handlers belong to, or that served one fast call before they were kept. */
+  #handlersGeneration = -1;
 
   constructor(name: string, options: ResolvedOptions) {
     this.name = name;
     this.options = options;
-    this.slowPath = options.timeout !== false || options.fallback !== undefined;
+    this.#flags = options.timeout !== false || options.fallback !== undefined ? SLOW_PATH : 0;
     if (options.logger !== undefined) this.#announcer = new Announcer(this);
     this.recorder = new Recorder(this);
     this.automaton = new Automaton(this);
@@ -79,14 +81,19 @@ export class Engine {
     return this.#inFlight;
   }
 
+  /** Whether calls need more than the fast path (a breaker-level timeout or fallback). */
+  get slowPath(): boolean {
+    return (this.#flags & SLOW_PATH) !== 0;
+  }
+
   get disposed(): boolean {
-    return this.#disposed;
+    return (this.#flags & DISPOSED) !== 0;
   }
 
   /** Whether anything wants transitions on time (a listener, a logger, a store). */
   observed(): boolean {
     return (
-      !this.#disposed &&
+      !this.disposed &&
       (this.options.logger !== undefined ||
         this.#store !== undefined ||
         (this.#announcer?.listeners ?? 0) > 0)
@@ -125,20 +132,21 @@ export class Engine {
 
   /** Admits a call: returns its generation, or a negative `REFUSED_*` code. Never throws. */
   admit(): number {
-    if (this.#disposed) return REFUSED_DISPOSED;
+    if (this.disposed) return REFUSED_DISPOSED;
     const automaton = this.automaton;
     const state = automaton.state;
     if (state !== 'closed' && state !== 'forced_closed') {
       const gate = automaton.gate();
       if (gate < 0) return gate;
-      if (gate === TRIAL) return this.#admitTrial();
+      if (gate === TRIAL) return this.admitTrial();
     }
     if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
     this.#inFlight++;
     return automaton.generation;
   }
 
-  #admitTrial(): number {
+  /** {@link Engine.admit} in half-open: a trial slot, the store's permit, the bulkhead. */
+  admitTrial(): number {
     const automaton = this.automaton;
     if (!automaton.trialSlotFree()) return REFUSED_HALF_OPEN;
     if (this.#store !== undefined && !this.#store.trialPermit(automaton.generation)) return REFUSED_HALF_OPEN;
@@ -150,20 +158,13 @@ export class Engine {
 
   /** Would a call be admitted now? Applies a due transition; admits nothing, takes no trial slot. */
   available(): boolean {
-    return !this.#disposed && this.automaton.admits() && this.#inFlight < this.options.maxConcurrentCalls;
+    return !this.disposed && this.automaton.admits() && this.#inFlight < this.options.maxConcurrentCalls;
   }
 
   /** Counts a refusal and builds the error for it (without a stack on the open paths). */
   refuse(code: number): CircuitBreakerError {
     this.countRefused(code);
-    this.#messages ??= refusalMessages(this.name);
-    return refusalError(
-      code,
-      this.name,
-      this.#messages,
-      this.automaton.retryAfter(),
-      this.options.maxConcurrentCalls,
-    );
+    return refusalError(code, this.name, this.automaton, this.options.maxConcurrentCalls);
   }
 
   /** Counts a refusal without building its error (`tryAcquire()` returns `undefined`). */
@@ -171,17 +172,32 @@ export class Engine {
     this.recorder.reject(rejectionReason(code));
   }
 
-  /** The outcome handlers of `generation` (fast path): made once per generation. */
-  handlers(generation: number): Handlers {
-    const cached = this.#handlers;
-    if (cached !== undefined && cached.generation === generation) return cached;
-    const handlers: Handlers = {
-      generation,
-      ok: (value) => this.settleValue(generation, Number.NaN, value),
-      fail: (error) => this.settleError(generation, Number.NaN, error),
+  /**
+   * Settles a fast-path call admitted in `generation` when `promise` settles, with handlers made once
+   * per generation (from its second call on), so that the fast path allocates no closure per call.
+   */
+  observe(promise: Promise<unknown>, generation: number): void {
+    if (generation === this.#handlersGeneration) {
+      const ok = this.#ok;
+      if (ok !== undefined) {
+        promise.then(ok, this.#fail);
+        return;
+      }
+    }
+    const ok = (value: unknown): void => this.settleValue(generation, Number.NaN, value);
+    const fail = (error: unknown): void => {
+      this.settleError(generation, Number.NaN, error);
     };
-    if (generation === this.automaton.generation) this.#handlers = handlers;
-    return handlers;
+    promise.then(ok, fail);
+    if (generation !== this.automaton.generation) return;
+    if (generation === this.#handlersGeneration) {
+      this.#ok = ok;
+      this.#fail = fail;
+    } else {
+      this.#handlersGeneration = generation;
+      this.#ok = undefined;
+      this.#fail = undefined;
+    }
   }
 
   /** The timeout scheduler shared by every breaker on this breaker's clock. */
@@ -194,15 +210,18 @@ export class Engine {
   /** A call resolved with `value` (which `isResultFailure` may still mark as a failure). */
   settleValue(generation: number, start: number, value: unknown): void {
     this.#inFlight--;
-    if (isResultFailure(this.options, value, this)) this.#failure(generation, start, value, false);
-    else this.#success(generation, start);
+    if (this.options.isResultFailure !== undefined && isResultFailure(this.options, value, this)) {
+      this.countFailure(generation, start, value, false);
+    } else {
+      this.countSuccess(generation, start);
+    }
   }
 
   /** A call threw `error`; returns whether it counted as a failure (else it was ignored). */
   settleError(generation: number, start: number, error: unknown): boolean {
     if (countsAsFailure(this.options, error, this)) {
       this.#inFlight--;
-      this.#failure(generation, start, error, false);
+      this.countFailure(generation, start, error, false);
       return true;
     }
     this.settleIgnored(generation, error);
@@ -216,13 +235,13 @@ export class Engine {
     if (generation >= this.automaton.resetGeneration && announcer?.has('timeout')) {
       announcer.emit('timeout', { name: this.name, timeout });
     }
-    this.#failure(generation, start, error, true);
+    this.countFailure(generation, start, error, true);
   }
 
   /** A failure reported without classification (`permit.failure()`, an unsettled permit). */
   settleFailure(generation: number, start: number, error: unknown): void {
     this.#inFlight--;
-    this.#failure(generation, start, error, false);
+    this.countFailure(generation, start, error, false);
   }
 
   /** Neither success nor failure: an excluded error, a caller's abort. Frees a trial slot. */
@@ -243,7 +262,8 @@ export class Engine {
     this.recorder.fallback(error);
   }
 
-  #success(generation: number, start: number): void {
+  /** A success of a call admitted in `generation` (its slot already freed). */
+  countSuccess(generation: number, start: number): void {
     const automaton = this.automaton;
     if (generation < automaton.resetGeneration) return;
     const slow = this.recorder.success(start);
@@ -252,7 +272,8 @@ export class Engine {
     automaton.decide(false, slow);
   }
 
-  #failure(generation: number, start: number, error: unknown, timeout: boolean): void {
+  /** A failure of a call admitted in `generation` (its slot already freed). */
+  countFailure(generation: number, start: number, error: unknown, timeout: boolean): void {
     const automaton = this.automaton;
     if (generation < automaton.resetGeneration) return;
     const slow = this.recorder.failure(start, error, timeout);
@@ -281,7 +302,7 @@ export class Engine {
 
   /** Applies state decided elsewhere, if its epoch is newer than the one held. */
   applyRemote(remote: RemoteState): void {
-    if (this.#disposed || !this.automaton.acceptEpoch(remote.epoch)) return;
+    if (this.disposed || this.#store?.acceptEpoch(remote.epoch) !== true) return;
     if (remote.reason === 'reset') this.reset(remote);
     else this.automaton.applyRemote(remote);
   }
@@ -293,8 +314,8 @@ export class Engine {
 
   /** Stops the deadline timer, forgets the listeners, releases the store; later calls are refused. */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
+    if (this.disposed) return;
+    this.#flags |= DISPOSED;
     this.automaton.dispose();
     const store = this.#store;
     this.#store = undefined;

@@ -2,11 +2,13 @@ import type { Reporter } from '../call/classify.js';
 import { expected } from '../options/describe.js';
 import { MAX_TIMER_MS } from '../options/validate.js';
 import type { ResolvedOptions } from '../options.js';
+import type { DeadlineTimer } from './DeadlineTimer.js';
+import { type RefusalMessages, refusalMessages } from './refusals.js';
 
 /**
  * @internal How long a breaker stays open: the backoff attempt (openings in a row without closing),
- * the monotonic deadline of the current open period, when it opened, and when it last refused a
- * call (for `retryAfter`). Created on a breaker's first opening, so breakers that never open pay
+ * the monotonic deadline of the current open period, when it opened, when it last refused a call
+ * (for `retryAfter`), its refusal messages and its deadline timer. Created on a breaker's first opening, so breakers that never open pay
  * nothing for it. Owned by the automaton.
  */
 export class OpenPeriod {
@@ -20,6 +22,14 @@ export class OpenPeriod {
   refusedAt = 0;
   /** Epoch ms when the breaker opened, while it is open or forced open; otherwise `null`. */
   openedAtWall: number | null = null;
+  /**
+   * The one timer at the next deadline (the period's end, a half-open round's timeout), kept while
+   * something observes the breaker. It lives here because a breaker has deadlines only once it has
+   * opened; the automaton alone sets it.
+   */
+  timer: DeadlineTimer | undefined = undefined;
+  /** The refusal messages, built on the first refusal. */
+  #messages: RefusalMessages | undefined = undefined;
 
   constructor(options: ResolvedOptions, reporter: Reporter) {
     this.#options = options;
@@ -42,6 +52,11 @@ export class OpenPeriod {
   current(): number {
     this.attempt = Math.max(this.attempt, 1);
     return this.#length();
+  }
+
+  /** The breaker's refusal messages, built once. */
+  messages(name: string): RefusalMessages {
+    return (this.#messages ??= refusalMessages(name));
   }
 
   /** Whole ms until the period ends, as of the last refusal (rounded up: never early). */

@@ -6,6 +6,7 @@ import {
   type LatencyHistogramSnapshot,
   type LatencySummary,
 } from '../window/LatencyHistogram.js';
+import type { Announcer } from './Announcer.js';
 import type { Engine } from './Engine.js';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'];
@@ -20,48 +21,66 @@ const NO_LATENCY: LatencySummary = Object.freeze({ mean: 0, p50: 0, p90: 0, p99:
 const EMPTY_HISTOGRAM = new LatencyHistogram();
 
 /**
- * @internal What a breaker has counted since it was created or reset: the cumulative totals of
- * `metrics()`, the latency histogram, the transitions by state, the last failure; and how calls are
- * timed (every call when a slow-call rule or a timing listener needs it, else a deterministic
- * sample). It emits the per-call events through the engine's announcer. The engine alone calls it.
- *
- * Fields that hold doubles start as `undefined`, so that an idle breaker allocates no number box.
+ * The counts most calls never touch (refusals, timeouts, slow calls, fallbacks, transitions, the last
+ * failure), in an object of their own allocated with the first of them: an idle breaker carries none.
  */
-export class Recorder {
-  successful = 0;
-  failed = 0;
+class RareCounts {
   rejected = 0;
-  ignored = 0;
   timeouts = 0;
   slow = 0;
   fallbacks = 0;
   transitions = 0;
-  /** Whether every call is timed (a slow-call rule, or a `success` / `failure` / `slowCall` listener). */
-  timeAll: boolean;
-  readonly #engine: Engine;
-  readonly #slowRule: boolean;
-  /** Whether durations are compared with `slowCallDuration` (a slow-call rule or listener). */
-  #trackSlow: boolean;
-  readonly #sampleEvery: number;
-  #sampleCountdown: number;
-  /** The last failure as thrown; stringified only when a snapshot asks. */
-  #lastError: unknown = undefined;
-  #hasFailed = false;
+  /** Transitions by state: `from * 5 + to` and its count, in pairs; from the first transition. */
+  byState: number[] | undefined = undefined;
+  /** The last failure as thrown (stringified only when a snapshot asks), once there was one. */
+  lastError: unknown = NO_FAILURE;
   /** Monotonic ms of the last failure. */
-  #lastFailureAt: number | undefined = undefined;
+  lastFailureAt = 0;
+}
+
+const NO_FAILURE: unique symbol = Symbol('no failure');
+
+/**
+ * @internal What a breaker has counted since it was created or reset: the cumulative totals of
+ * `metrics()`, the latency histogram, the transitions by state, the last failure; and how calls are
+ * timed (every call when a slow-call rule or a timing listener needs it, else a deterministic
+ * sample). It emits the per-call events through the engine's announcer. The engine alone calls it.
+ */
+export class Recorder {
+  successful = 0;
+  failed = 0;
+  ignored = 0;
+  readonly #engine: Engine;
+  /** Every how many calls one is timed: 0 never, 1 every call (timing is needed), else the sample. */
+  #every: number;
+  #countdown: number;
   #latency: LatencyHistogram | undefined = undefined;
-  /** Transitions by `from * 5 + to`, allocated on the first transition. */
-  #byState: Uint32Array | undefined = undefined;
+  #rare: RareCounts | undefined = undefined;
 
   constructor(engine: Engine) {
-    const options = engine.options;
     this.#engine = engine;
-    this.#slowRule = options.slowCallRateThreshold !== false;
-    this.#trackSlow = this.#slowRule;
-    this.timeAll = this.#slowRule;
-    this.#sampleEvery =
-      options.latencySampling === 0 ? 0 : Math.max(1, Math.round(1 / options.latencySampling));
-    this.#sampleCountdown = this.#sampleEvery;
+    this.#every = timingPeriod(engine, undefined);
+    this.#countdown = this.#every;
+  }
+
+  get rejected(): number {
+    return this.#rare?.rejected ?? 0;
+  }
+
+  get timeouts(): number {
+    return this.#rare?.timeouts ?? 0;
+  }
+
+  get slow(): number {
+    return this.#rare?.slow ?? 0;
+  }
+
+  get fallbacks(): number {
+    return this.#rare?.fallbacks ?? 0;
+  }
+
+  get transitions(): number {
+    return this.#rare?.transitions ?? 0;
   }
 
   get total(): number {
@@ -70,46 +89,37 @@ export class Recorder {
 
   /** Listeners changed: timing follows what is listened to. */
   listenersChanged(): void {
-    const announcer = this.#engine.announcer;
-    const slowListener = announcer?.has('slowCall') === true;
-    this.#trackSlow = this.#slowRule || slowListener;
-    this.timeAll =
-      this.#slowRule ||
-      slowListener ||
-      announcer?.has('success') === true ||
-      announcer?.has('failure') === true;
+    this.#every = timingPeriod(this.#engine, this.#engine.announcer);
+    if (this.#countdown > this.#every || this.#countdown === 0) this.#countdown = this.#every;
   }
 
-  /** Start time of a call if it is to be timed, else `NaN` (a deterministic sample otherwise). */
+  /** Start time of a call if it is to be timed, else `NaN`: a deterministic sample, or every call. */
   startTime(): number {
-    if (this.timeAll) return this.#engine.clock.now();
-    if (this.#sampleEvery !== 0 && --this.#sampleCountdown === 0) {
-      this.#sampleCountdown = this.#sampleEvery;
-      return this.#engine.clock.now();
-    }
-    return Number.NaN;
+    if (this.#countdown === 0 || --this.#countdown !== 0) return Number.NaN;
+    this.#countdown = this.#every;
+    return this.#engine.clock.now();
   }
 
   /** A success; returns whether it was slow. */
   success(start: number): boolean {
     this.successful++;
-    return !Number.isNaN(start) && this.#timed(start, true, undefined);
+    return !Number.isNaN(start) && this.timed(start, this.#engine.clock.now(), true, undefined);
   }
 
   /** A failure (`timeout`: it was one); returns whether it was slow. */
   failure(start: number, error: unknown, timeout: boolean): boolean {
     this.failed++;
-    if (timeout) this.timeouts++;
-    this.#hasFailed = true;
-    this.#lastError = error;
-    if (!Number.isNaN(start)) return this.#timed(start, false, error);
-    this.#lastFailureAt = this.#engine.clock.now();
-    return false;
+    const rare = (this.#rare ??= new RareCounts());
+    if (timeout) rare.timeouts++;
+    const now = this.#engine.clock.now();
+    rare.lastError = error;
+    rare.lastFailureAt = now;
+    return !Number.isNaN(start) && this.timed(start, now, false, error);
   }
 
   /** A call refused without calling the function (`reason` from the refusal code). */
   reject(reason: RejectionReason): void {
-    this.rejected++;
+    (this.#rare ??= new RareCounts()).rejected++;
     const announcer = this.#engine.announcer;
     if (announcer?.has('rejected')) announcer.emit('rejected', { name: this.#engine.name, reason });
   }
@@ -121,24 +131,32 @@ export class Recorder {
   }
 
   fallback(error: unknown): void {
-    this.fallbacks++;
+    (this.#rare ??= new RareCounts()).fallbacks++;
     const announcer = this.#engine.announcer;
     if (announcer?.has('fallback')) announcer.emit('fallback', { name: this.#engine.name, error });
   }
 
   countTransition(from: CircuitState, to: CircuitState): void {
-    this.transitions++;
-    (this.#byState ??= new Uint32Array(25))[INDEX[from] * 5 + INDEX[to]]!++;
+    const rare = (this.#rare ??= new RareCounts());
+    rare.transitions++;
+    const key = INDEX[from] * 5 + INDEX[to];
+    const byState = (rare.byState ??= []);
+    for (let i = 0; i < byState.length; i += 2) {
+      if (byState[i] === key) {
+        byState[i + 1]!++;
+        return;
+      }
+    }
+    byState.push(key, 1);
   }
 
   /** Transitions by state (`{ closed: { open: 2 } }`), only the pairs that happened. */
   transitionCounts(): TransitionCounts {
     const counts: Partial<Record<CircuitState, Partial<Record<CircuitState, number>>>> = {};
-    const byState = this.#byState;
-    if (byState === undefined) return counts;
-    for (let i = 0; i < 25; i++) {
-      const n = byState[i]!;
-      if (n !== 0) (counts[STATES[Math.floor(i / 5)]!] ??= {})[STATES[i % 5]!] = n;
+    const byState = this.#rare?.byState ?? [];
+    for (let i = 0; i < byState.length; i += 2) {
+      const key = byState[i]!;
+      (counts[STATES[Math.floor(key / 5)]!] ??= {})[STATES[key % 5]!] = byState[i + 1]!;
     }
     return counts;
   }
@@ -153,15 +171,16 @@ export class Recorder {
 
   /** Epoch ms of the last failure, or `null`. */
   lastFailureAt(): number | null {
-    const at = this.#lastFailureAt;
-    if (!this.#hasFailed || at === undefined) return null;
+    const rare = this.#rare;
+    if (rare === undefined || rare.lastError === NO_FAILURE) return null;
     const clock = this.#engine.clock;
-    return (clock.wallNow?.() ?? Date.now()) - (clock.now() - at);
+    return (clock.wallNow?.() ?? Date.now()) - (clock.now() - rare.lastFailureAt);
   }
 
   lastErrorMessage(): string | null {
-    if (!this.#hasFailed) return null;
-    const error = this.#lastError;
+    const rare = this.#rare;
+    if (rare === undefined || rare.lastError === NO_FAILURE) return null;
+    const error = rare.lastError;
     if (error instanceof Error) return `${error.name}: ${error.message}`;
     try {
       return String(error);
@@ -174,28 +193,21 @@ export class Recorder {
   clear(): void {
     this.successful = 0;
     this.failed = 0;
-    this.rejected = 0;
     this.ignored = 0;
-    this.timeouts = 0;
-    this.slow = 0;
-    this.fallbacks = 0;
-    this.transitions = 0;
-    this.#byState?.fill(0);
-    this.#lastError = undefined;
-    this.#hasFailed = false;
+    this.#rare = undefined;
     this.#latency?.clear();
   }
 
   /** Measures a timed call, feeds the histogram and the timing events; returns whether it was slow. */
-  #timed(start: number, success: boolean, error: unknown): boolean {
+  timed(start: number, now: number, success: boolean, error: unknown): boolean {
     const engine = this.#engine;
-    const now = engine.clock.now();
-    if (!success) this.#lastFailureAt = now;
     const duration = now - start;
     (this.#latency ??= new LatencyHistogram()).record(duration);
-    const slow = this.#trackSlow && duration > engine.options.slowCallDuration;
-    if (slow) this.slow++;
     const announcer = engine.announcer;
+    const slow =
+      duration > engine.options.slowCallDuration &&
+      (engine.options.slowCallRateThreshold !== false || announcer?.has('slowCall') === true);
+    if (slow) (this.#rare ??= new RareCounts()).slow++;
     if (announcer === undefined) return slow;
     const name = engine.name;
     if (announcer.has('latencySample')) announcer.emit('latencySample', { name, duration });
@@ -207,4 +219,21 @@ export class Recorder {
     }
     return slow;
   }
+}
+
+/** Whether every call must be timed: a slow-call rule, or a `success` / `failure` / `slowCall` listener. */
+function timesEveryCall(engine: Engine, announcer = engine.announcer): boolean {
+  return (
+    engine.options.slowCallRateThreshold !== false ||
+    announcer?.has('slowCall') === true ||
+    announcer?.has('success') === true ||
+    announcer?.has('failure') === true
+  );
+}
+
+/** Every how many calls one is timed (0: never, 1: all). */
+function timingPeriod(engine: Engine, announcer: Announcer | undefined): number {
+  if (timesEveryCall(engine, announcer)) return 1;
+  const share = engine.options.latencySampling;
+  return share === 0 ? 0 : Math.max(1, Math.round(1 / share));
 }

@@ -8,11 +8,13 @@ export interface StoreErrorSink {
 /**
  * @internal A breaker's guarded connection to its store binding: whatever the binding throws is
  * reported and the breaker goes on with its local state (a throwing `trialPermit` counts as a
- * permit). Created only for breakers with a store.
+ * permit). It holds the fleet epoch the breaker has applied. Created only for breakers with a store.
  */
 export class StoreLink {
   readonly #binding: StoreBinding;
   readonly #sink: StoreErrorSink;
+  /** The fleet epoch of the last remote state applied (0 before any). */
+  #epoch = 0;
 
   constructor(binding: StoreBinding, sink: StoreErrorSink) {
     this.#binding = binding;
@@ -27,9 +29,17 @@ export class StoreLink {
     }
   }
 
-  transition(change: LocalTransition): void {
+  /** Takes the epoch of a remote state if it is newer than the one held; says whether it was. */
+  acceptEpoch(epoch: number): boolean {
+    if (!(epoch > this.#epoch)) return false;
+    this.#epoch = epoch;
+    return true;
+  }
+
+  /** A local transition, tagged with the epoch it was decided under. */
+  transition(change: Omit<LocalTransition, 'epoch'>): void {
     try {
-      this.#binding.transition(change);
+      this.#binding.transition({ ...change, epoch: this.#epoch });
     } catch (error) {
       this.#sink.storeError(error);
     }

@@ -9,8 +9,8 @@ export interface Transition {
   readonly reason: TransitionReason;
   /** For `open`: the open period in ms. */
   readonly openFor: number;
-  /** Ms spent in the previous state (logs only; 0 without a logger). */
-  readonly elapsed: number;
+  /** Monotonic ms at which it happened (a due transition: when it fell due). */
+  readonly at: number;
   /** The window before the transition, when a logger wants it. */
   readonly counts: WindowCounts | undefined;
   /** For a remote transition: why the fleet changed state, when the store said. */

@@ -78,9 +78,11 @@ function rulesOf(options: ResolvedOptions): readonly TripRule[] {
 export class TripRules {
   readonly #options: ResolvedOptions;
   readonly #rules: readonly TripRule[];
-  #window: OutcomeWindow | undefined = undefined;
-  /** Successes recorded before a count window exists. */
-  #cleanCalls = 0;
+  /**
+   * The window, or, before the first failure or slow call of a count window, the number of successes
+   * it would hold: a window of successes only is just a count.
+   */
+  #window: OutcomeWindow | number = 0;
   consecutiveFailures = 0;
 
   constructor(options: ResolvedOptions) {
@@ -90,32 +92,44 @@ export class TripRules {
 
   /** Calls in the window. */
   get calls(): number {
-    return this.#window === undefined ? this.#cleanCalls : this.#window.calls;
+    const window = this.#window;
+    return typeof window === 'number' ? window : window.calls;
   }
 
   /** Failures in the window. */
   get failures(): number {
-    return this.#window === undefined ? 0 : this.#window.failures;
+    const window = this.#window;
+    return typeof window === 'number' ? 0 : window.failures;
   }
 
   /** Slow calls in the window. */
   get slowCalls(): number {
-    return this.#window === undefined ? 0 : this.#window.slowCalls;
+    const window = this.#window;
+    return typeof window === 'number' ? 0 : window.slowCalls;
   }
 
   /** Records one outcome and says which rule, if any, now holds. */
   record(failure: boolean, slow: boolean): TripReason | undefined {
+    const clean = this.#window;
+    if (!failure && !slow && typeof clean === 'number') {
+      const window = this.#options.window;
+      if (window.type === 'count') {
+        // A success before any failure: the window is just a count (small enough to inline).
+        this.consecutiveFailures = 0;
+        if (clean < window.size) this.#window = clean + 1;
+        return undefined;
+      }
+    }
+    return this.recordInWindow(failure, slow);
+  }
+
+  /** {@link TripRules.record} for an outcome the window itself must hold. */
+  recordInWindow(failure: boolean, slow: boolean): TripReason | undefined {
     const o = this.#options;
     if (failure) this.consecutiveFailures++;
     else this.consecutiveFailures = 0;
     let window = this.#window;
-    if (window === undefined) {
-      if (!failure && !slow && o.window.type === 'count') {
-        if (this.#cleanCalls < o.window.size) this.#cleanCalls++;
-        return undefined;
-      }
-      window = this.#window = this.#createWindow();
-    }
+    if (typeof window === 'number') window = this.#window = createWindow(o, window);
     window.record((failure ? FAILURE : 0) | (slow ? SLOW : 0), o.window.type === 'time' ? o.clock.now() : 0);
     if (window.calls < o.minimumCalls) return undefined;
     for (const rule of this.#rules) if (rule.holds(this, failure)) return rule.reason;
@@ -135,22 +149,23 @@ export class TripRules {
    */
   counts(live: boolean): WindowCounts {
     const window = this.#window;
-    if (window === undefined) return { calls: this.#cleanCalls, failures: 0, slowCalls: 0 };
+    if (typeof window === 'number') return { calls: window, failures: 0, slowCalls: 0 };
     if (live && this.#options.window.type === 'time') window.advance(this.#options.clock.now());
     return { calls: window.calls, failures: window.failures, slowCalls: window.slowCalls };
   }
 
   clear(): void {
     this.consecutiveFailures = 0;
-    this.#cleanCalls = 0;
-    this.#window?.clear();
+    if (typeof this.#window === 'number') this.#window = 0;
+    else this.#window.clear();
   }
+}
 
-  #createWindow(): OutcomeWindow {
-    const w = this.#options.window;
-    if (w.type === 'time') return new TimeWindow(w.duration, w.buckets);
-    const window = new CountWindow(w.size);
-    window.fillWithSuccesses(this.#cleanCalls);
-    return window;
-  }
+/** The window of a breaker's first failure or slow call, holding the successes counted before it. */
+function createWindow(options: ResolvedOptions, cleanCalls: number): OutcomeWindow {
+  const w = options.window;
+  if (w.type === 'time') return new TimeWindow(w.duration, w.buckets);
+  const window = new CountWindow(w.size);
+  window.fillWithSuccesses(cleanCalls);
+  return window;
 }

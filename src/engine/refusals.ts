@@ -33,6 +33,13 @@ export function refusalMessages(name: string): RefusalMessages {
   };
 }
 
+/** @internal Where the open paths find their messages and `retryAfter` (the automaton's open period). */
+export interface RefusalSource {
+  /** The breaker's refusal messages (kept with its open period, which every open refusal has). */
+  refusalMessages(name: string): RefusalMessages;
+  retryAfter(): number;
+}
+
 /**
  * @internal The error for a refusal. The open paths build it without capturing a stack trace: the
  * stack of a fail-fast rejection says nothing and would dominate its cost.
@@ -40,15 +47,17 @@ export function refusalMessages(name: string): RefusalMessages {
 export function refusalError(
   code: number,
   name: string,
-  messages: RefusalMessages,
-  retryAfter: number,
+  source: RefusalSource,
   maxConcurrentCalls: number,
 ): CircuitBreakerError {
+  if (code === REFUSED_BULKHEAD) return new BulkheadFullError(name, maxConcurrentCalls);
+  if (code === REFUSED_DISPOSED) {
+    return new CircuitBreakerError(`Circuit breaker '${name}' is disposed`, 'ERR_CIRCUIT_DISPOSED', name);
+  }
+  const messages = source.refusalMessages(name);
   switch (code) {
     case REFUSED_OPEN:
-      return CircuitBreakerOpenError.fast(name, 'open', retryAfter, messages.open);
-    case REFUSED_HALF_OPEN:
-      return CircuitBreakerOpenError.fast(name, 'half_open', 0, messages.half_open);
+      return CircuitBreakerOpenError.fast(name, 'open', source.retryAfter(), messages.open);
     case REFUSED_FORCED:
       return CircuitBreakerOpenError.fast(
         name,
@@ -56,9 +65,7 @@ export function refusalError(
         Number.POSITIVE_INFINITY,
         messages.forced_open,
       );
-    case REFUSED_BULKHEAD:
-      return new BulkheadFullError(name, maxConcurrentCalls);
     default:
-      return new CircuitBreakerError(`Circuit breaker '${name}' is disposed`, 'ERR_CIRCUIT_DISPOSED', name);
+      return CircuitBreakerOpenError.fast(name, 'half_open', 0, messages.half_open);
   }
 }

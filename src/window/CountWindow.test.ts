@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CountWindow } from './CountWindow.js';
 import { FAILURE, SLOW } from './OutcomeWindow.js';
@@ -42,5 +43,28 @@ describe('CountWindow.fillWithSuccesses', () => {
     full.fillWithSuccesses(10);
     full.record(FAILURE);
     expect([full.calls, full.failures]).toEqual([2, 1]);
+  });
+});
+
+describe('CountWindow packing', () => {
+  it('keeps two bits a call and agrees with a plain list of the last `size` outcomes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 37 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 200 }),
+        (size, flags) => {
+          const window = new CountWindow(size);
+          const model: number[] = [];
+          for (const f of flags) {
+            window.record(f);
+            model.push(f);
+            if (model.length > size) model.shift();
+            expect(window.calls).toBe(model.length);
+            expect(window.failures).toBe(model.filter((m) => m & FAILURE).length);
+            expect(window.slowCalls).toBe(model.filter((m) => m & SLOW).length);
+          }
+        },
+      ),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from './LatencyHistogram.js';
 
@@ -57,5 +58,26 @@ describe('LatencyHistogram.snapshot', () => {
     expect([sa.count, sa.sum, sa.max]).toEqual([2, 3.5, 3]);
     const summed = sa.counts.map((n, i) => n + sb.counts[i]!);
     expect(summed.reduce((x, y) => x + y, 0)).toBe(4);
+  });
+});
+
+describe('LatencyHistogram, sparse then dense', () => {
+  it('agrees with a plain list of samples however many distinct buckets it has seen', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 5000, noNaN: true }), { maxLength: 60 }), (samples) => {
+        const histogram = new LatencyHistogram();
+        for (const ms of samples) histogram.record(ms);
+        const snapshot = histogram.snapshot();
+        expect(snapshot.count).toBe(samples.length);
+        expect(snapshot.counts.reduce((a, b) => a + b, 0)).toBe(samples.length);
+        // Every sample sits in the bucket whose bounds hold it (to the µs the histogram rounds to).
+        const expected = new Array<number>(snapshot.bounds.length).fill(0);
+        for (const ms of samples) {
+          const us = Math.round(ms * 1000) / 1000;
+          expected[snapshot.bounds.findIndex((bound) => us < bound)]!++;
+        }
+        expect(snapshot.counts).toEqual(expected);
+      }),
+    );
   });
 });

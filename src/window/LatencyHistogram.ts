@@ -35,13 +35,31 @@ const PER_OCTAVE = 8;
 const BUCKETS = LINEAR + (31 - 4 + 1) * PER_OCTAVE;
 const MAX_US = 2 ** 31 - 1;
 
+/** One more in a sparse pair (`bucket | count << 8`, a small integer). */
+const ONE = 256;
+/** A sparse pair holds at most this: then the next pair takes the bucket, or the counts go dense. */
+const PAIR_FULL = (2 ** 22 - 1) * ONE;
+
+/** `pair` with one more of `bucket`; 0 when it holds another bucket or is full. */
+function bump(pair: number, bucket: number): number {
+  if (pair === 0) return bucket + ONE;
+  return (pair & 0xff) === bucket && pair < PAIR_FULL ? pair + ONE : 0;
+}
+
 /**
- * @internal A fixed-size log-linear latency histogram (allocated on first use): memory does not grow
- * with traffic, recording is O(1), and no sample list is ever sorted. Counts start 16-bit (480 bytes)
- * and widen to 32-bit (960 bytes) the first time a bucket would pass 65,535.
+ * @internal A fixed-size log-linear latency histogram: memory does not grow with traffic, recording
+ * is O(1), and no sample list is ever sorted. While at most four distinct buckets are used (a
+ * breaker's first samples, most keyed breakers for good) it keeps them as (bucket, count) pairs in
+ * four fields; then a counts array, 16-bit (480 bytes), widened to 32-bit (960 bytes) the first time
+ * a bucket would pass 65,535.
  */
 export class LatencyHistogram {
-  #buckets: Uint16Array | Uint32Array | undefined;
+  /** Sparse (bucket, count) pairs, `bucket | count << 8`, 0 for none; until the counts array exists. */
+  #p0 = 0;
+  #p1 = 0;
+  #p2 = 0;
+  #p3 = 0;
+  #buckets: Uint16Array | Uint32Array | undefined = undefined;
   #count = 0;
   #sum = 0;
   #max = 0;
@@ -49,14 +67,16 @@ export class LatencyHistogram {
   /** Records one duration in ms. */
   record(ms: number): void {
     if (!(ms >= 0)) ms = 0;
-    let buckets = (this.#buckets ??= new Uint16Array(BUCKETS));
     const bucket = bucketOf(Math.min(MAX_US, Math.round(ms * 1000)));
-    if (buckets[bucket] === 0xffff && buckets instanceof Uint16Array)
-      buckets = this.#buckets = Uint32Array.from(buckets);
-    buckets[bucket]!++;
     this.#count++;
     this.#sum += ms;
     if (ms > this.#max) this.#max = ms;
+    if (this.#buckets === undefined && this.recordSparse(bucket)) return;
+    let buckets = this.#buckets!;
+    if (buckets[bucket] === 0xffff && buckets instanceof Uint16Array) {
+      buckets = this.#buckets = Uint32Array.from(buckets);
+    }
+    buckets[bucket]!++;
   }
 
   /** Durations recorded. */
@@ -66,12 +86,12 @@ export class LatencyHistogram {
 
   /** The duration below which a share `q` (0..1) of the recorded ones fall, in ms. */
   quantile(q: number): number {
-    const buckets = this.#buckets;
-    if (buckets === undefined || this.#count === 0) return 0;
+    if (this.#count === 0) return 0;
+    const counts = this.counts();
     const rank = Math.max(1, Math.ceil(q * this.#count));
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
-      seen += buckets[i]!;
+      seen += counts[i]!;
       if (seen >= rank) return Math.min(this.#max, midpointUs(i) / 1000);
     }
     return this.#max;
@@ -79,10 +99,9 @@ export class LatencyHistogram {
 
   /** A copy of the counts, for exporters and merging (see {@link LatencyHistogramSnapshot}). */
   snapshot(): LatencyHistogramSnapshot {
-    const buckets = this.#buckets;
     return {
       bounds: LATENCY_BOUNDS,
-      counts: buckets === undefined ? EMPTY_COUNTS : Array.from(buckets),
+      counts: this.#count === 0 ? EMPTY_COUNTS : Array.from(this.counts()),
       count: this.#count,
       sum: this.#sum,
       max: this.#max,
@@ -100,10 +119,42 @@ export class LatencyHistogram {
   }
 
   clear(): void {
+    this.#p0 = this.#p1 = this.#p2 = this.#p3 = 0;
     this.#buckets?.fill(0);
     this.#count = 0;
     this.#sum = 0;
     this.#max = 0;
+  }
+
+  /**
+   * Counts `bucket` among the sparse pairs; `false` when they are full (the counts array exists from
+   * then on). A plain method: private methods would cost every histogram a brand field.
+   */
+  recordSparse(bucket: number): boolean {
+    let next = bump(this.#p0, bucket);
+    if (next !== 0) return (this.#p0 = next) !== 0;
+    next = bump(this.#p1, bucket);
+    if (next !== 0) return (this.#p1 = next) !== 0;
+    next = bump(this.#p2, bucket);
+    if (next !== 0) return (this.#p2 = next) !== 0;
+    next = bump(this.#p3, bucket);
+    if (next !== 0) return (this.#p3 = next) !== 0;
+    const pairs = [this.#p0, this.#p1, this.#p2, this.#p3];
+    const wide = pairs.some((pair) => pair >>> 8 >= 0xffff);
+    const buckets = wide ? new Uint32Array(BUCKETS) : new Uint16Array(BUCKETS);
+    for (const pair of pairs) buckets[pair & 0xff]! += pair >>> 8;
+    this.#buckets = buckets;
+    this.#p0 = this.#p1 = this.#p2 = this.#p3 = 0;
+    return false;
+  }
+
+  /** The counts per bucket: the counts array, or a dense copy of the sparse pairs. */
+  counts(): ArrayLike<number> {
+    if (this.#buckets !== undefined) return this.#buckets;
+    const counts = new Array<number>(BUCKETS).fill(0);
+    for (const pair of [this.#p0, this.#p1, this.#p2, this.#p3])
+      if (pair !== 0) counts[pair & 0xff]! += pair >>> 8;
+    return counts;
   }
 }
 
