@@ -113,10 +113,12 @@ ${machine}. Peers: ${peers.map((p) => `${p.name} ${p.version} (declares Node ${p
 ## Method
 
 Every scenario group runs in its own process, and breakwater is the built \`dist\`. In each group the
-variants are interleaved: every round runs each variant once for a batch of about 10 ms, in an order
+variants are interleaved: every round runs each variant once for a batch of about 10 ms of CPU
+time (the process's CPU time, not the wall clock, so that a batch the scheduler set aside while other
+work ran does not read slower; garbage-collector helpers and background compilation count), in an order
 that changes every round (a balanced Latin square: every variant runs in every position, and right
 after every other variant, equally often), so that drift and whatever ran just before hit all of
-them alike. A variant's figure is the median of its batches (ns per operation); its ratio is the
+them alike. A variant's figure is the median of its batches (CPU ns per operation); its ratio is the
 median of the per-round ratios (its batch divided by the floor's batch of the same round). Each
 interleaved group runs in ${PROCESSES} processes of at least ${MIN_ROUNDS} rounds (after 2 warm-up rounds) and
 their per-round ratios are pooled, because V8 does not optimise two processes alike (one process in

@@ -9,7 +9,7 @@
  * drift-corrected; the raw calls per second (medians of the chunks) are in the note.
  */
 import { observed } from './lib/floors.js';
-import { report, valueRow } from './lib/measure.js';
+import { cpuNow, report, valueRow } from './lib/measure.js';
 import { breakwater, cockatielBreaker, ok, opossum } from './lib/peers.js';
 import { median, ratios } from './lib/stats.js';
 
@@ -41,16 +41,16 @@ const seconds = Array.from({ length: SECONDS }, () => ({
 }));
 const start = process.hrtime.bigint();
 for (;;) {
-  const t0 = process.hrtime.bigint();
+  const t0 = cpuNow();
   await chunk();
-  const t1 = process.hrtime.bigint();
+  const t1 = cpuNow();
   await chunkFloor();
-  const t2 = process.hrtime.bigint();
-  const second = Math.floor(Number(t2 - start) / 1e9);
+  const t2 = cpuNow();
+  const second = Math.floor(Number(process.hrtime.bigint() - start) / 1e9);
   if (second >= SECONDS) break;
   const slot = /** @type {{ subject: number[], floor: number[] }} */ (seconds[second]);
-  slot.subject.push(Number(t1 - t0));
-  slot.floor.push(Number(t2 - t1));
+  slot.subject.push(t1 - t0);
+  slot.floor.push(t2 - t1);
 }
 op.shutdown();
 
@@ -58,7 +58,7 @@ op.shutdown();
 // decide the figure.
 const firstSeconds = seconds.slice(1, 3);
 const lastSeconds = seconds.slice(-2);
-/** Calls per second of the breaker's own time. @param {typeof seconds} xs */
+/** Calls per second of the breaker's own CPU time. @param {typeof seconds} xs */
 const rate = (xs) => (CHUNK * 1e9) / median(xs.flatMap((s) => s.subject));
 /** The breaker's cost relative to the floor's in the same pair of chunks. @param {typeof seconds} xs */
 const relative = (xs) => median(xs.flatMap((s) => ratios(s.subject, s.floor)));

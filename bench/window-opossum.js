@@ -5,7 +5,7 @@
  * failures that follow. In its own process: opossum's 100,000-entry windows load the garbage
  * collector, which would blur breakwater's figures. The floor is timed in the same chunks.
  */
-import { interleave, report, row } from './lib/measure.js';
+import { cpuNow, interleave, report, row } from './lib/measure.js';
 import { fail, ok, opossum } from './lib/peers.js';
 
 const SMALL = 100;
@@ -19,13 +19,13 @@ const s = await interleave(
       name: 'floor',
       run: async (n) => {
         for (let i = 0; i < SMALL; i++) await ok();
-        const start = process.hrtime.bigint();
+        const start = cpuNow();
         for (let i = 0; i < n; i++) {
           try {
             await fail();
           } catch {}
         }
-        return Number(process.hrtime.bigint() - start);
+        return cpuNow() - start;
       },
     },
     {
@@ -33,13 +33,13 @@ const s = await interleave(
       run: async (n) => {
         const op = opossum(action, { errorThresholdPercentage: 100 });
         for (let i = 0; i < SMALL; i++) await op.fire(false);
-        const start = process.hrtime.bigint();
+        const start = cpuNow();
         for (let i = 0; i < n; i++) {
           try {
             await op.fire(true);
           } catch {}
         }
-        const ns = Number(process.hrtime.bigint() - start);
+        const ns = cpuNow() - start;
         op.shutdown();
         return ns;
       },
@@ -49,13 +49,13 @@ const s = await interleave(
       run: async (n) => {
         const op = opossum(action, { errorThresholdPercentage: 100 });
         for (let i = 0; i < LARGE; i++) await op.fire(false);
-        const start = process.hrtime.bigint();
+        const start = cpuNow();
         for (let i = 0; i < n; i++) {
           try {
             await op.fire(true);
           } catch {}
         }
-        const ns = Number(process.hrtime.bigint() - start);
+        const ns = cpuNow() - start;
         op.shutdown();
         return ns;
       },

@@ -6,7 +6,7 @@
  * floor is timed the same way: chunks of bare rejected awaits, each followed by an untimed refill.
  * "Flat" is the per-round ratio of the 100,000 breaker to the 100 one.
  */
-import { interleave, report, row } from './lib/measure.js';
+import { cpuNow, interleave, report, row } from './lib/measure.js';
 import { breakwater, fail, ok } from './lib/peers.js';
 
 const CHUNK = 50;
@@ -31,52 +31,52 @@ const s = await interleave([
   {
     name: 'floor',
     run: async (n) => {
-      let ns = 0n;
+      let ns = 0;
       for (let done = 0; done < n; done += CHUNK) {
-        const start = process.hrtime.bigint();
+        const start = cpuNow();
         for (let i = 0; i < CHUNK; i++) {
           try {
             await fail();
           } catch {}
         }
-        ns += process.hrtime.bigint() - start;
+        ns += cpuNow() - start;
         for (let i = 0; i < CHUNK; i++) await ok();
       }
-      return Number(ns);
+      return ns;
     },
   },
   {
     name: 'small',
     run: async (n) => {
-      let ns = 0n;
+      let ns = 0;
       for (let done = 0; done < n; done += CHUNK) {
-        const start = process.hrtime.bigint();
+        const start = cpuNow();
         for (let i = 0; i < CHUNK; i++) {
           try {
             await small.call(fail);
           } catch {}
         }
-        ns += process.hrtime.bigint() - start;
+        ns += cpuNow() - start;
         for (let i = 0; i < CHUNK; i++) await small.call(ok);
       }
-      return Number(ns);
+      return ns;
     },
   },
   {
     name: 'large',
     run: async (n) => {
-      let ns = 0n;
+      let ns = 0;
       for (let done = 0; done < n; done += CHUNK) {
-        const start = process.hrtime.bigint();
+        const start = cpuNow();
         for (let i = 0; i < CHUNK; i++) {
           try {
             await large.call(fail);
           } catch {}
         }
-        ns += process.hrtime.bigint() - start;
+        ns += cpuNow() - start;
         for (let i = 0; i < CHUNK; i++) await large.call(ok);
       }
-      return Number(ns);
+      return ns;
     },
   },
 ]);

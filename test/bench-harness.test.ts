@@ -3,6 +3,7 @@ import { observed, seen, stillOpen } from '../bench/lib/floors.js';
 import {
   CHUNK,
   calibrate,
+  cpuNow,
   interleave,
   MIN_ROUNDS,
   noteOf,
@@ -126,8 +127,21 @@ describe('bench harness measurement', () => {
   it('a batch is timed per operation, or by what the variant reports it timed itself', async () => {
     expect(await timeBatch(selfTimed('a', 250), 8)).toBe(250);
     expect(await timeBatch({ name: 'async', run: async (n) => n * 10 }, 4)).toBe(10);
-    const wall = await timeBatch({ name: 'sync', run: () => {} }, 1);
-    expect(wall).toBeGreaterThan(0);
+    let sink = 0;
+    const work = () => {
+      for (let i = 0; i < 5_000_000; i++) sink += i % 7;
+    };
+    const cpu = await timeBatch({ name: 'sync', run: work }, 1);
+    expect(sink).toBeGreaterThan(0);
+    expect(cpu).toBeGreaterThan(100_000); // millions of iterations take well over 0.1 ms of CPU
+  });
+
+  it('batches are timed in CPU time, which only grows while the process works', () => {
+    const before = cpuNow();
+    let sink = 0;
+    for (let i = 0; i < 5_000_000; i++) sink += i % 3;
+    expect(sink).toBeGreaterThan(0);
+    expect(cpuNow()).toBeGreaterThan(before);
   });
 
   it('calibration picks the batch size that takes about batchMs', async () => {

@@ -30,6 +30,7 @@ export interface Row {
 export const MIN_ROUNDS: number;
 export const CHUNK: number;
 export function roundsFor(variants: number, minimum?: number): number;
+export function cpuNow(): number;
 export function timeBatch(variant: Variant, n: number): Promise<number>;
 export function calibrate(variant: Variant, batchMs: number): Promise<number>;
 export function interleave(variants: Variant[], options?: MeasureOptions): Promise<Record<string, number[]>>;

@@ -3,15 +3,16 @@ import { balancedOrders, fmt, median, ratios, spread } from './stats.js';
 
 /**
  * A variant under test. `run(n)` performs `n` operations. When it returns (or resolves to) a number,
- * that number is the nanoseconds it timed itself, for variants that must leave set-up out of the
- * measurement (a window refill, a fresh peer breaker, a `gc()`); otherwise the whole batch is timed.
+ * that number is the nanoseconds it timed itself (with `cpuNow()`), for variants that must leave
+ * set-up out of the measurement (a window refill, a fresh peer breaker); otherwise the whole batch
+ * is timed.
  *
  * Each variant's `run` is written out as its own function literal in its scenario file, never built
  * by a shared helper that takes the operation as a closure: V8 keeps type feedback per function, so
  * a call site shared by two variants goes polymorphic and slows down whoever runs second. Written-out
  * loops (rather than loops generated with `new Function`, which would also get their own feedback)
  * keep the measured code in plain sight and under the linter. The one shared site, `variant.run(n)`
- * below, runs once per batch, not once per operation.
+ * in `timeBatch`, runs once per `CHUNK` operations, not once per operation.
  *
  * @typedef {{ name: string, run: (n: number) => unknown }} Variant
  * @typedef {{ rounds?: number, warmup?: number, batchMs?: number, n?: number }} MeasureOptions
@@ -50,7 +51,20 @@ export function roundsFor(variants, minimum = MIN_ROUNDS) {
 export const CHUNK = 1000;
 
 /**
- * Times one batch of `n` operations, in ns per operation. No `gc()` here: collecting before every
+ * The process's CPU time in ns (user + system, every thread: the garbage collector's helpers and
+ * background compilation included). Batches are timed by it, not by the wall clock: on a machine
+ * shared with other work, a batch the scheduler set aside for 50 ms would read 50 ms slower (on this
+ * 2-core machine under other tests' load, the same loop's batches read 56-189 ns/op by the wall clock
+ * and 55-102 ns/op in CPU time). Resolution: 1 µs.
+ * @returns {number}
+ */
+export function cpuNow() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+/**
+ * Times one batch of `n` operations, in ns (of CPU time) per operation. No `gc()` here: collecting before every
  * batch throws optimised code away and measures re-tiering instead of the steady state.
  * @param {Variant} variant
  * @param {number} n
@@ -59,15 +73,15 @@ export const CHUNK = 1000;
 export async function timeBatch(variant, n) {
   let reported = 0;
   let selfTimed = true;
-  const start = process.hrtime.bigint();
+  const start = cpuNow();
   for (let done = 0; done < n; done += CHUNK) {
     let result = variant.run(Math.min(CHUNK, n - done));
     if (result instanceof Promise) result = await result;
     if (typeof result === 'number') reported += result;
     else selfTimed = false;
   }
-  const end = process.hrtime.bigint();
-  return (selfTimed ? reported : Number(end - start)) / n;
+  const end = cpuNow();
+  return (selfTimed ? reported : end - start) / n;
 }
 
 /**
