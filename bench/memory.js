@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * Heap per breaker (10,000 instances, default options, after gc) and per 100,000 keyed breakers;
- * timers per idle breaker and per call.
+ * Heap per breaker (10,000 instances, after gc; idle and after use), 100,000 keyed breakers, timers
+ * per idle breaker and per call. Bytes are V8 heap plus array buffers (windows and histograms are
+ * typed arrays, which live outside the heap). Needs `--expose-gc`.
  */
-import { report } from './lib/measure.js';
+import { report, valueRow } from './lib/measure.js';
 import { breakwater, cockatiel, cockatielBreaker, fail, lib, ok, opossum } from './lib/peers.js';
 
 const gc = /** @type {() => void} */ (globalThis.gc);
@@ -31,9 +32,7 @@ async function perInstance(make, use, count = COUNT) {
   return { bytes: (after - before) / count, kept };
 }
 
-/** @param {number} bytes */
-const kb = (bytes) => bytes / 1024;
-/** @type {unknown[]} */
+/** @type {import('./lib/measure.js').Row[]} */
 const rows = [];
 /**
  * @param {string} scenario
@@ -43,38 +42,56 @@ const rows = [];
  * @param {{ target?: number, note?: string }} [extra]
  */
 const add = (scenario, variant, value, unit, extra = {}) =>
-  rows.push({ scenario, variant, value, unit, runs: 1, ...extra });
+  rows.push(valueRow(scenario, variant, value, unit, extra));
 
 // ---- heap per breaker ------------------------------------------------------------------------
+// "Used": 20 successful calls, then 2 failures (no breaker trips). breakwater's latency histogram is
+// allocated with the first sampled call and its window with the first failure, so both exist by then.
+const SUCCESSES = 20;
+const FAILURES = 2;
+const USED = `after ${SUCCESSES} successful calls and ${FAILURES} failures`;
+
 const idle = await perInstance(() => breakwater());
-add('heap per breaker (idle)', 'breakwater', kb(idle.bytes), 'KB', { target: 1 });
+add('heap per breaker, idle (default options)', 'breakwater', idle.bytes, 'B', { target: 512 });
 idle.kept.length = 0;
-// Used: 20 calls (the sampled latency histogram is allocated on the 10th), one failure among them.
 const used = await perInstance(
   () => breakwater(),
   async (b) => {
-    for (let i = 0; i < 19; i++) await b.call(ok);
-    await b.call(fail).catch(() => {});
+    for (let i = 0; i < SUCCESSES; i++) await b.call(ok);
+    for (let i = 0; i < FAILURES; i++) await b.call(fail).catch(() => {});
   },
 );
-add('heap per breaker (after 20 calls)', 'breakwater', kb(used.bytes), 'KB', { target: 1 });
+if (used.kept.some((b) => b.state !== 'closed')) throw new Error('a breaker tripped');
+add(`heap per breaker, ${USED}`, 'breakwater', used.bytes, 'B', { target: 1024 });
 used.kept.length = 0;
+const ckIdle = await perInstance(() => cockatielBreaker());
+add('heap per breaker, idle (default options)', 'cockatiel', ckIdle.bytes, 'B');
+ckIdle.kept.length = 0;
 const ck = await perInstance(
   () => cockatielBreaker(),
   async (b) => {
-    await b.execute(ok);
+    for (let i = 0; i < SUCCESSES; i++) await b.execute(ok);
+    for (let i = 0; i < FAILURES; i++) await b.execute(fail).catch(() => {});
   },
 );
-add('heap per breaker (after 20 calls)', 'cockatiel', kb(ck.bytes), 'KB', { note: 'after 1 call' });
+add(`heap per breaker, ${USED}`, 'cockatiel', ck.bytes, 'B');
 ck.kept.length = 0;
+/** @param {boolean} [failing] */
+const action = (failing) => (failing ? fail() : ok());
+const opIdle = await perInstance(() => opossum(action));
+add('heap per breaker, idle (default options)', 'opossum', opIdle.bytes, 'B', {
+  note: 'timeout: false, resetTimeout: 60 s',
+});
+for (const b of opIdle.kept) b.shutdown();
+opIdle.kept.length = 0;
 const op = await perInstance(
-  () => opossum(ok),
+  () => opossum(action),
   async (b) => {
-    await b.fire();
+    for (let i = 0; i < SUCCESSES; i++) await b.fire(false);
+    for (let i = 0; i < FAILURES; i++) await b.fire(true).catch(() => {});
   },
-  COUNT,
 );
-add('heap per breaker (after 20 calls)', 'opossum', kb(op.bytes), 'KB', { note: 'after 1 call' });
+add(`heap per breaker, ${USED}`, 'opossum', op.bytes, 'B');
 for (const b of op.kept) b.shutdown();
 op.kept.length = 0;
 
@@ -107,7 +124,7 @@ if (typeof Registry === 'function' && typeof new Registry().keyed === 'function'
   keyedNote = 'registry.keyed() not built yet: 100,000 plain breakers in a Map, one call each';
 }
 if (retained === undefined) throw new Error('nothing retained');
-add('100,000 keyed breakers', 'breakwater', keyedBytes / 1024 / 1024, 'MB', { target: 100, note: keyedNote });
+add('100,000 keyed breakers', 'breakwater', keyedBytes / 1024 / 1024, 'MB', { target: 64, note: keyedNote });
 
 // ---- timers ----------------------------------------------------------------------------------
 /** Live timers, unref'd ones included (counted by wrapping the globals). */
@@ -171,11 +188,11 @@ const bwOpen = timersPer(() => {
 add('timers per open breaker with a listener', 'breakwater', bwOpen.all, 'timers', {
   note: `${bwOpen.refed} keep the process alive (unref'd deadline timer)`,
 });
-const ckIdle = timersPer(() => cockatielBreaker());
-add('timers per idle breaker', 'cockatiel', ckIdle.all, 'timers', { note: `${ckIdle.refed} ref'd` });
-const opIdle = timersPer(() => opossum(ok));
-add('timers per idle breaker', 'opossum', opIdle.all, 'timers', { note: `${opIdle.refed} ref'd` });
-for (const b of /** @type {any[]} */ (opIdle.kept)) b.shutdown();
+const ckTimers = timersPer(() => cockatielBreaker());
+add('timers per idle breaker', 'cockatiel', ckTimers.all, 'timers', { note: `${ckTimers.refed} ref'd` });
+const opTimers = timersPer(() => opossum(ok));
+add('timers per idle breaker', 'opossum', opTimers.all, 'timers', { note: `${opTimers.refed} ref'd` });
+for (const b of /** @type {any[]} */ (opTimers.kept)) b.shutdown();
 
 // Per call: 1000 calls in flight, without and with a timeout; timers counted while they are pending.
 async function timersPerCall(/** @type {(fn: () => Promise<unknown>) => Promise<unknown>} */ call) {

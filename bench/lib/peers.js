@@ -1,5 +1,6 @@
 // @ts-check
 /** Builds the three breakers under test with equivalent settings. */
+import { readFileSync } from 'node:fs';
 import * as cockatiel from 'cockatiel';
 import Opossum from 'opossum';
 
@@ -43,6 +44,22 @@ export function cockatielBreaker(threshold = 5) {
  */
 export function opossum(fn, options = {}) {
   return new Opossum(fn, { timeout: false, resetTimeout: 60_000, ...options });
+}
+
+/**
+ * The installed version of a peer and the Node versions it declares (`engines.node`).
+ * @param {'cockatiel' | 'opossum'} name
+ * @returns {{ name: string, version: string, node: string }}
+ */
+export function peerVersion(name) {
+  try {
+    const json = JSON.parse(
+      readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8'),
+    );
+    return { name, version: String(json.version), node: String(json.engines?.node ?? 'any') };
+  } catch {
+    return { name, version: 'unknown', node: 'unknown' };
+  }
 }
 
 export { cockatiel, Opossum };

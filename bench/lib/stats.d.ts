@@ -14,4 +14,4 @@ export function ratio(
   floors: readonly number[],
 ): { ratio: number; spread: Spread };
 export function fmt(value: number): string;
-export function rotate<T>(items: readonly T[], round: number): T[];
+export function balancedOrders(n: number): number[][];

@@ -88,15 +88,29 @@ export function fmt(value) {
 }
 
 /**
- * Rotates `items` by `round` (a Latin-square order): every variant runs first, second... equally often.
- * @template T
- * @param {readonly T[]} items
- * @param {number} round
- * @returns {T[]}
+ * The orders of a balanced Latin square (a Williams design) of `n` items: `n` orders for an even `n`,
+ * `2n` for an odd one (the `n` orders and their reverses). Every item takes every position equally
+ * often and comes right after every other item equally often, so that neither the position in a
+ * round nor what ran just before favours one variant. (A plain rotation keeps the same neighbours:
+ * `b` would always run right after `a`.)
+ * @param {number} n
+ * @returns {number[][]}
  */
-export function rotate(items, round) {
-  const n = items.length;
-  if (n === 0) return [];
-  const k = ((round % n) + n) % n;
-  return [...items.slice(k), ...items.slice(0, k)];
+export function balancedOrders(n) {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`Expected \`n\` to be an integer >= 0, got \`${n}\``);
+  /** @type {number[][]} */
+  const orders = [];
+  for (let r = 0; r < n; r++) {
+    /** @type {number[]} */
+    const order = [];
+    for (let j = 0; j < n; j++) {
+      const offset = j === 0 ? 0 : j % 2 === 1 ? (j + 1) / 2 : n - j / 2;
+      order.push((r + offset) % n);
+    }
+    orders.push(order);
+  }
+  if (n % 2 === 1)
+    for (let r = 0; r < n; r++) orders.push([.../** @type {number[]} */ (orders[r])].reverse());
+  return orders;
 }

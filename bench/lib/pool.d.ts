@@ -1,0 +1,2 @@
+import type { Row } from './measure.js';
+export function pool(runs: Row[][]): Row[];
