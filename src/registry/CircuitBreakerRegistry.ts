@@ -297,7 +297,8 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
     const breakers: Record<string, BreakerHealth | KeyedGroupHealth> = Object.create(null);
     const note = (state: BreakerHealth['state'], critical: boolean): void => {
       if (!isDegraded(state)) return;
-      if (critical) status = 'unhealthy';
+      // Half-open is degraded even when critical: a 503 then would drain the instance and starve the trial.
+      if (critical && state !== 'half_open') status = 'unhealthy';
       else if (status === 'healthy') status = 'degraded';
     };
     for (const [name, breaker] of this.#breakers) {
