@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'cli/main': 'src/cli/main.ts',
     'fetch/index': 'src/fetch/index.ts',
+    'http/index': 'src/http/index.ts',
   },
   format: 'esm',
   platform: 'node',
