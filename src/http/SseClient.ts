@@ -4,8 +4,8 @@ import type { ServerResponse } from 'node:http';
  * @internal One event-stream connection, with a bounded buffer. A write that the socket cannot take
  * at once (`write()` returning false) marks the client congested until the buffer drains: while
  * congested it is sent no ticks or heartbeats (they would be stale by the time they arrive), only
- * transitions. A client whose unread bytes pass `maxBufferBytes`, or which stays congested longer
- * than `stallTimeout`, is dropped: a client that never reads costs a bounded amount, not a buffer
+ * transitions. A client whose unread bytes pass `maxBufferBytes` (checked before each write, so
+ * that one event always fits), or which stays congested longer than `stallTimeout`, is dropped: a client that never reads costs a bounded amount, not a buffer
  * that grows for as long as it stays connected.
  */
 export class SseClient {
@@ -41,6 +41,11 @@ export class SseClient {
    */
   send(chunk: string, droppable: boolean, now: number): void {
     if (this.#closed) return;
+    // What is still unread from earlier writes: one event always fits, a growing backlog does not.
+    if (this.#res.writableLength > this.#maxBufferBytes) {
+      this.drop();
+      return;
+    }
     if (this.#congestedSince !== undefined) {
       if (now - this.#congestedSince > this.#stallTimeout) {
         this.drop();
@@ -48,9 +53,7 @@ export class SseClient {
       }
       if (droppable) return;
     }
-    const flushed = this.#res.write(chunk);
-    if (this.#res.writableLength > this.#maxBufferBytes) this.drop();
-    else if (!flushed) this.#congestedSince ??= now;
+    if (!this.#res.write(chunk)) this.#congestedSince ??= now;
   }
 
   /** Ends the stream politely (the client may reconnect). */
