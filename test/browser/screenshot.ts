@@ -23,11 +23,14 @@ try {
   const page = await browser.newPage({ viewport: { width: 1480, height: 1040 }, deviceScaleFactor: 1 });
   page.on('pageerror', (error) => console.error('page error:', error));
   page.on('console', (message) => console.log('console:', message.text()));
-  // The page opens a few seconds into the scene, as an operator would.
+  // An operator who has given the token (the open breakers then show their last error).
   await page.goto(`${url}/`);
-  await page.evaluate(() => sessionStorage.setItem('unused', '1'));
+  await page.evaluate((token) => {
+    sessionStorage.setItem(`breakwater:token:${location.origin}/`, token);
+  }, 'screenshot-token');
+  await page.reload();
   while (scene.elapsed() < seconds) await new Promise((resolve) => setTimeout(resolve, 500));
-  await page.screenshot({ path: out, fullPage: false });
+  await page.screenshot({ path: out, fullPage: true });
   console.log(`wrote ${out} after ${scene.elapsed().toFixed(0)} s of traffic`);
 } finally {
   await browser.close();
