@@ -7,6 +7,7 @@ export default defineConfig({
     'fetch/index': 'src/fetch/index.ts',
     'prometheus/index': 'src/prometheus/index.ts',
     'otel/index': 'src/otel/index.ts',
+    'http/index': 'src/http/index.ts',
   },
   format: 'esm',
   platform: 'node',

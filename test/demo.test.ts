@@ -110,9 +110,9 @@ describe('breakwater demo', () => {
   }, 60_000);
 
   it('rejects unknown commands, options of later issues and bad values with exit code 2', async () => {
-    const [unknown, dashboard, instances, speed, option, none] = await Promise.all([
+    const [unknown, port, instances, speed, option, none] = await Promise.all([
       cli('frobnicate'),
-      cli('demo', '--dashboard'),
+      cli('demo', '--dashboard', '--port', '99999'),
       cli('demo', '--instances', '3', '--redis', 'redis://127.0.0.1:6379'),
       cli('demo', '--speed', 'fast'),
       cli('demo', '--sped', '2'),
@@ -120,8 +120,8 @@ describe('breakwater demo', () => {
     ]);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toMatch(/unknown command `frobnicate`.*demo/);
-    expect(dashboard.code).toBe(2);
-    expect(dashboard.stderr).toMatch(/--dashboard.*not available yet/);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('expected `--port` to be an integer from 0 to 65535, got `99999`');
     expect(instances.code).toBe(2);
     expect(instances.stderr).toMatch(/--instances.*--redis.*not available yet.*Redis/);
     expect(speed.code).toBe(2);

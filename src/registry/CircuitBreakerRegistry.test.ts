@@ -247,6 +247,19 @@ describe('CircuitBreakerRegistry', () => {
       expect(registry.health().status).toBe('healthy');
     });
 
+    it('a critical breaker half-open is degraded, not unhealthy: a 503 would starve its trial', async () => {
+      const clock = new FakeClock();
+      const registry = new CircuitBreakerRegistry({ clock });
+      const db = registry.register('db', { critical: true, failureThreshold: 1, resetTimeout: 100 });
+      await failTimes(db, 1);
+      expect(registry.health().status).toBe('unhealthy');
+      clock.advance(100);
+      expect(db.state).toBe('half_open');
+      expect(registry.health().status).toBe('degraded');
+      db.forceOpen();
+      expect(registry.health().status).toBe('unhealthy');
+    });
+
     it('shows a keyed group as one entry with its worst state, keys and open count', async () => {
       const registry = new CircuitBreakerRegistry({ defaults: { failureThreshold: 1 } });
       const hosts = registry.keyed('hosts');

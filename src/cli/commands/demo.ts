@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../Command.js';
+import { parsePort, runDashboardDemo } from '../demo/dashboard.js';
 import { runDemo } from '../demo.js';
 import { UsageError } from '../UsageError.js';
 
-const help = `Usage: breakwater demo [--speed <factor>]
+const help = `Usage: breakwater demo [--speed <factor>] [--dashboard [--port <port>]]
 
 Starts a flaky HTTP service on 127.0.0.1, sends steady traffic through a circuit breaker while the
 service goes down (500s, then hangs) and recovers, and prints a live timeline: state transitions,
@@ -11,10 +12,12 @@ calls passed, rejected fast, fallbacks served, latency saved. Ends by itself aft
 
 Options:
   --speed <factor>    run the same story <factor> times faster (0.1 to 20; default 1)
+  --dashboard         run the story on a loop and serve the live dashboard on 127.0.0.1 until
+                      Ctrl-C; prints its address and a control token
+  --port <port>       the dashboard's port (default: any free port)
   -h, --help          show this help
 
-Coming later: --dashboard (keeps the live dashboard open) and --instances 3 --redis URL (three
-processes sharing one breaker through Redis).
+Coming later: --instances 3 --redis URL (three processes sharing one breaker through Redis).
 `;
 
 /** `breakwater demo`: see {@link runDemo}. */
@@ -23,13 +26,14 @@ export const demo: Command = {
   summary: 'Watch a breaker protect calls to a flaky HTTP service (~25 s)',
   help,
   async run(args, io) {
-    let values: { speed?: string; dashboard?: boolean; instances?: string; redis?: string };
+    let values: { speed?: string; dashboard?: boolean; port?: string; instances?: string; redis?: string };
     try {
       ({ values } = parseArgs({
         args: [...args],
         options: {
           speed: { type: 'string' },
           dashboard: { type: 'boolean' },
+          port: { type: 'string' },
           instances: { type: 'string' },
           redis: { type: 'string' },
         },
@@ -37,17 +41,16 @@ export const demo: Command = {
     } catch (error) {
       throw new UsageError(`demo: ${(error as Error).message}. See \`breakwater demo --help\`.`);
     }
-    if (values.dashboard) {
-      throw new UsageError(
-        'demo: `--dashboard` is not available yet: it arrives with the dashboard (breakwater/http).',
-      );
-    }
     if (values.instances !== undefined || values.redis !== undefined) {
       throw new UsageError(
         'demo: `--instances` and `--redis` are not available yet: they arrive with shared state ' +
           'through Redis (breakwater/redis).',
       );
     }
+    if (values.dashboard) {
+      return runDashboardDemo({ speed: parseSpeed(values.speed), port: parsePort(values.port) }, io);
+    }
+    if (values.port !== undefined) throw new UsageError('demo: `--port` goes with `--dashboard`.');
     return runDemo({ speed: parseSpeed(values.speed) }, io);
   },
 };

@@ -1,4 +1,5 @@
 import type { Command } from '../Command.js';
+import { dashboard } from './dashboard.js';
 import { demo } from './demo.js';
 import { notYetAvailable } from './notYetAvailable.js';
 
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   notYetAvailable('force-open', 'Force a breaker open fleet-wide until reset', fleet),
   notYetAvailable('force-close', 'Force a breaker closed fleet-wide until reset', fleet),
   notYetAvailable('reset', 'Reset a breaker fleet-wide', fleet),
+  dashboard,
 ];

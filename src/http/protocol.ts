@@ -1,0 +1,74 @@
+import type { CircuitState } from '../CircuitState.js';
+import type { TransitionReason } from '../events.js';
+
+/**
+ * One card of the dashboard in a `tick` of `GET /events`: a breaker, or a keyed group as one entry.
+ * Per-tick figures are differences between this tick's sample and the previous one (`null` on the
+ * first tick, or where the source has no such figure: a fleet has no latency).
+ */
+export interface DashboardItem {
+  readonly name: string;
+  /** `group` for a keyed group. */
+  readonly kind: 'breaker' | 'group';
+  /** The state (a group's worst: forced_open > open > half_open > forced_closed > closed). */
+  readonly state: CircuitState;
+  readonly critical: boolean;
+  /** Calls per second over the last tick, refused ones included. */
+  readonly rate: number | null;
+  /** Failed / (successful + failed) calls over the last tick; `null` when none completed. */
+  readonly errorRate: number | null;
+  /** Calls refused over the last tick. */
+  readonly rejected: number | null;
+  /** Failures / calls in the breaker's window (what its rules trip on). */
+  readonly failureRate: number;
+  /** Calls in the breaker's window. */
+  readonly windowCalls: number;
+  /** Median latency of the calls sampled during the last tick, in ms. */
+  readonly p50: number | null;
+  /** 99th percentile latency of the calls sampled during the last tick, in ms. */
+  readonly p99: number | null;
+  /** Ms until an open breaker admits trial calls (at the time of the tick); `null` otherwise. */
+  readonly retryIn: number | null;
+  /** Calls in flight; `null` when unknown (a fleet). */
+  readonly inFlight: number | null;
+  /** Why the state last changed, when known (a fleet's breakers). */
+  readonly reason: TransitionReason | null;
+  /** A group's breakers. */
+  readonly keys?: number;
+  /** A group's breakers per state. */
+  readonly states?: Readonly<Record<CircuitState, number>>;
+  /** A group’s breakers that are not closed (the first 12). */
+  readonly notClosed?: readonly { readonly name: string; readonly state: CircuitState }[];
+  /** How many of a group's breakers are not closed. */
+  readonly notClosedCount?: number;
+  /** A fleet breaker's instances reporting. */
+  readonly instances?: number;
+}
+
+/** Not-closed keys a group's card lists in one tick. */
+export const MAX_LISTED_KEYS = 12;
+
+/** The data of a `tick` event of `GET /events`. */
+export interface DashboardTick {
+  /** Epoch ms of the sample. */
+  readonly at: number;
+  /** The tick interval in ms. */
+  readonly interval: number;
+  /** `instance`: one process's registry; `fleet`: a store's shared state. */
+  readonly scope: 'instance' | 'fleet';
+  readonly items: readonly DashboardItem[];
+  /** Set when the source could not be read this time (the items are the last known ones). */
+  readonly error?: string;
+}
+
+/** The data of a `transition` event of `GET /events`: a breaker changed state. */
+export interface DashboardTransition {
+  readonly name: string;
+  /** The keyed group of the breaker, if any. */
+  readonly group?: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  /** Epoch ms when it was seen. */
+  readonly at: number;
+}

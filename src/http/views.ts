@@ -1,0 +1,132 @@
+import type { CircuitBreaker } from '../CircuitBreaker.js';
+import type { CircuitState } from '../CircuitState.js';
+import type { CircuitBreakerMetrics } from '../metrics.js';
+import type { KeyedGroupStatus, KeyedGroupTotals } from '../registry/KeyedBreakers.js';
+import type { FleetStatus } from '../store/StateStore.js';
+import type { LatencySummary } from '../window/LatencyHistogram.js';
+import { histogramQuantile } from './histogramQuantile.js';
+
+/**
+ * A breaker in `GET /breakers` and `GET /breakers/:name`. `metrics` is `breaker.metrics()`, with
+ * `lastError` only for a request carrying the token (a message may hold a connection string).
+ */
+export interface BreakerView {
+  readonly kind: 'breaker';
+  readonly name: string;
+  /** For a breaker of a keyed group: the group's name. */
+  readonly group?: string;
+  readonly state: CircuitState;
+  readonly critical: boolean;
+  /** Would a call be admitted now. */
+  readonly isAvailable: boolean;
+  readonly metrics: Omit<CircuitBreakerMetrics, 'lastError'> & { readonly lastError?: string | null };
+}
+
+/** A keyed group as one entry in `GET /breakers` and `GET /breakers/:group`. */
+export interface GroupView {
+  readonly kind: 'group';
+  readonly name: string;
+  /** Its worst state: forced_open > open > half_open > forced_closed > closed. */
+  readonly state: CircuitState;
+  readonly critical: boolean;
+  /** Breakers it holds. */
+  readonly keys: number;
+  readonly states: Readonly<Record<CircuitState, number>>;
+  /** Names of its breakers that are not closed. */
+  readonly notClosed: readonly string[];
+  /** Counters summed over its members, monotonic through evictions and resets. */
+  readonly totals: KeyedGroupTotals;
+  /** Its live members' windows, summed. */
+  readonly window: KeyedGroupStatus['window'];
+  readonly failureRate: number;
+  /** From its members' latency histograms added up. */
+  readonly latency: LatencySummary;
+}
+
+/** A breaker as the fleet shares it (`createFleetHandler`): the store's {@link FleetStatus}. */
+export interface FleetView extends FleetStatus {
+  readonly kind: 'fleet';
+}
+
+/** Any entry of `GET /breakers/:name`. */
+export type AdminView = BreakerView | GroupView | FleetView;
+
+/** The body of `GET /breakers`: breakers by name, and each keyed group as one entry. */
+export interface BreakerList {
+  readonly breakers: readonly (BreakerView | FleetView)[];
+  readonly groups: readonly GroupView[];
+}
+
+const SEVERITY: Readonly<Record<CircuitState, number>> = {
+  closed: 0,
+  forced_closed: 1,
+  half_open: 2,
+  open: 3,
+  forced_open: 4,
+};
+
+/** @internal How bad a state is, for sorting: forced_open > open > half_open > forced_closed > closed. */
+export function severity(state: CircuitState): number {
+  return SEVERITY[state];
+}
+
+/** @internal The worst state that has at least one breaker in `states`. */
+export function worstState(states: Readonly<Record<CircuitState, number>>): CircuitState {
+  let worst: CircuitState = 'closed';
+  for (const state of Object.keys(SEVERITY) as CircuitState[]) {
+    if (states[state] > 0 && SEVERITY[state] > SEVERITY[worst]) worst = state;
+  }
+  return worst;
+}
+
+/**
+ * @internal The view of one breaker.
+ * @param reveal - Whether the request carries the token (then `lastError` is included).
+ */
+export function breakerView(
+  breaker: CircuitBreaker,
+  group: string | undefined,
+  reveal: boolean,
+): BreakerView {
+  const { lastError, ...metrics } = breaker.metrics();
+  const view = {
+    kind: 'breaker' as const,
+    name: breaker.name,
+    state: metrics.state,
+    critical: breaker.options.critical,
+    isAvailable: breaker.isAvailable(),
+    metrics: reveal ? { ...metrics, lastError } : metrics,
+  };
+  return group === undefined ? view : { ...view, group };
+}
+
+/** @internal The view of a keyed group. */
+export function groupView(status: KeyedGroupStatus): GroupView {
+  const { latency } = status;
+  const quantile = (q: number): number =>
+    histogramQuantile(latency.bounds, latency.counts, latency.count, q, latency.max) ?? 0;
+  return {
+    kind: 'group',
+    name: status.name,
+    state: worstState(status.states),
+    critical: status.critical,
+    keys: status.keys,
+    states: status.states,
+    notClosed: status.notClosed,
+    totals: status.totals,
+    window: status.window,
+    failureRate: status.failureRate,
+    latency: {
+      mean: latency.count === 0 ? 0 : latency.sum / latency.count,
+      p50: quantile(0.5),
+      p90: quantile(0.9),
+      p99: quantile(0.99),
+      max: latency.max,
+    },
+  };
+}
+
+/** @internal The view of a fleet breaker. */
+export function fleetView(status: FleetStatus): FleetView {
+  return { kind: 'fleet', ...status };
+}
