@@ -83,6 +83,7 @@ describe('breakwater demo', () => {
       'bash',
       [
         '-c',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a template
         'node_modules/.bin/tsx src/cli/main.ts demo --speed 20 | head -3; echo "exit=${PIPESTATUS[0]}" >&2',
       ],
       { encoding: 'utf8', timeout: 60_000 },
