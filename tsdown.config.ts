@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'cli/main': 'src/cli/main.ts',
     'fetch/index': 'src/fetch/index.ts',
+    'redis/index': 'src/redis/index.ts',
   },
   format: 'esm',
   platform: 'node',

@@ -208,10 +208,12 @@ export function storeContract(
       await h.until(() => b.state === 'open', 'b open');
       let hung = 0;
       await h.until(async () => {
-        void a.call(() => {
-          hung++;
-          return new Promise(() => {}); // never settles
-        }).catch(() => {});
+        void a
+          .call(() => {
+            hung++;
+            return new Promise(() => {}); // never settles
+          })
+          .catch(() => {});
         await Promise.resolve();
         return hung > 0;
       }, 'a runs a trial');
