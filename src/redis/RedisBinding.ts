@@ -267,7 +267,8 @@ export class RedisBinding implements StoreBinding {
     for (const [index, result] of results.entries()) {
       if (result.status === 'fulfilled') {
         this.#learn(result.value, false);
-        if (result.value.extra === 1 && !this.#mismatchReported) {
+        if ((result.value.extra & 2) === 2) host.touch(this.name);
+        if ((result.value.extra & 1) === 1 && !this.#mismatchReported) {
           this.#mismatchReported = true;
           this.#breaker.storeError(
             new Error(
@@ -346,6 +347,7 @@ export class RedisBinding implements StoreBinding {
         return;
       }
       if (reply.verdict === 'accepted') this.#ownEpoch = reply.epoch;
+      if ((reply.extra & 2) === 2) host.touch(this.name);
       if (reply.verdict === 'stale') this.#queue.length = 0; // they followed a decision the fleet overrode
       this.#learn(reply, reply.verdict === 'accepted');
     }

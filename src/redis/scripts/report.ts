@@ -13,10 +13,13 @@ import { PRELUDE } from './prelude.js';
  * 10 failureThreshold (0 off), 11 failureRate (0 off), 12 slowRate (0 off), 13 minimumCalls,
  * 14 openFor, 15 quorum, 16 leading failures, 17 had a success (0/1), 18 trailing failures,
  * 19 rule hash, 20 resetTimeout, 21 slot count, then per slot: epoch, bucket, calls, failures, slow.
- * Reply verdict: 1 when the reporter's rule hash differs from the last one stored, else 0.
+ * Reply extra: bit 1 when the reporter's rule hash differs from the last one stored, bit 2 when the
+ * breaker had no state (new, expired or lost keys: the index is refreshed).
  */
 export const REPORT = `${PRELUDE}
 local s = fleet()
+local seeded = 0
+if not s.exists then seeded = 2 end
 local epoch = tonumber(ARGV[5])
 if epoch > s.epoch or not s.exists then
   if epoch > s.epoch then s.epoch = epoch end
@@ -94,5 +97,5 @@ if tonumber(ARGV[15]) == 1 and s.state == 'closed' and epoch == s.epoch and adde
   end
 end
 expire(s, keep, margin)
-return reply(s, mismatch)
+return reply(s, 'reported', mismatch + seeded)
 `;

@@ -12,10 +12,12 @@ import { PRELUDE } from './prelude.js';
  * ARGV: 1 name, 2 channel, 3 token (`''` for an operator), 4 instanceId, 5 base epoch (-1 for an
  * operator: no fencing, but some instance must be bound), 6 to, 7 reason, 8 openFor (-1: the last
  * open period), 9 backoff attempt (0: the fleet's), 10 quorum, 11 window ms, 12 margin.
- * Reply verdicts: accepted, stale, local, unknown.
+ * Reply verdicts: accepted (extra 2 when the breaker had no state), stale, local, unknown.
  */
 export const TRANSITION = `${PRELUDE}
 local s = fleet()
+local seeded = 0
+if not s.exists then seeded = 2 end
 local base = tonumber(ARGV[5])
 if base < 0 then
   if redis.call('ZCOUNT', KEYS[5], now, '+inf') == 0 then return reply(s, 'unknown') end
@@ -57,5 +59,5 @@ elseif reason == 'reset' then
 else
   return reply(s, 'local')
 end
-return reply(s, 'accepted')
+return reply(s, 'accepted', seeded)
 `;
