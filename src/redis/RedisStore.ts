@@ -132,7 +132,7 @@ export class RedisStore implements StateStore, StoreAdmin {
       get unreachable() {
         return store.#failing;
       },
-      whenConnected: () => this.#ready().then(() => {}),
+      whenConnected: () => this.#ready(this.#options.commandTimeout).then(() => {}),
       run: (script, keys, args) => this.#run(script, keys, args),
       urgent: (binding) => this.#markUrgent(binding),
       touch: (name) => this.#touch(name),
@@ -285,7 +285,7 @@ export class RedisStore implements StateStore, StoreAdmin {
     return this.#commands;
   }
 
-  #ready(): Promise<RedisConnection> {
+  #ready(timeout = Math.max(3_000, 3 * this.#options.commandTimeout)): Promise<RedisConnection> {
     if (this.#closed) return Promise.reject(new Error('This RedisStore is closed'));
     const connection = this.#connect(false);
     if (connection.ready) return Promise.resolve(connection);
@@ -294,7 +294,7 @@ export class RedisStore implements StateStore, StoreAdmin {
         setTimeout(
           () =>
             reject(new Error(`Cannot reach Redis (namespace '${this.#options.namespace}'): not connected`)),
-          Math.max(3_000, 3 * this.#options.commandTimeout),
+          timeout,
         ),
       );
       this.#readyWaiters.push((error) => {
@@ -314,9 +314,9 @@ export class RedisStore implements StateStore, StoreAdmin {
   /** A failed command or connection: reported to every bound breaker once per episode. */
   #fail(error: unknown): void {
     this.#stats.errors++;
+    for (const waiter of this.#readyWaiters.splice(0)) waiter(error);
     if (this.#failing || this.#closed) return;
     this.#failing = true;
-    for (const waiter of this.#readyWaiters.splice(0)) waiter(error);
     for (const bindings of this.#byName.values()) {
       for (const binding of bindings) binding.reportError(error);
     }
