@@ -13,7 +13,13 @@ let fleets = 0;
 export function redisFleet(
   port: number,
   options: HarnessOptions & Partial<Omit<RedisStoreOptions, 'client'>> = {},
-): FleetHarness & { stores: RedisStore[]; clients: Redis[]; namespace: string } {
+): Omit<FleetHarness, 'instance' | 'admin'> & {
+  instance(): RedisStore;
+  admin: RedisStore;
+  stores: RedisStore[];
+  clients: Redis[];
+  namespace: string;
+} {
   const namespace = `t${process.pid}-${++fleets}`;
   const stores: RedisStore[] = [];
   const clients: Redis[] = [];
