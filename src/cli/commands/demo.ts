@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../Command.js';
+import { isFleetDemo, runFleetDemo } from '../demo/instances.js';
 import { runDemo } from '../demo.js';
 import { UsageError } from '../UsageError.js';
 
-const help = `Usage: breakwater demo [--speed <factor>]
+const help = `Usage: breakwater demo [--speed <factor>] [--instances <n> --redis <url>]
 
 Starts a flaky HTTP service on 127.0.0.1, sends steady traffic through a circuit breaker while the
 service goes down (500s, then hangs) and recovers, and prints a live timeline: state transitions,
@@ -11,10 +12,11 @@ calls passed, rejected fast, fallbacks served, latency saved. Ends by itself aft
 
 Options:
   --speed <factor>    run the same story <factor> times faster (0.1 to 20; default 1)
+  --instances <n>     run <n> processes (2 to 8) sharing one breaker through Redis
+  --redis <url>       the Redis they share it through, e.g. redis://127.0.0.1:6379
   -h, --help          show this help
 
-Coming later: --dashboard (keeps the live dashboard open) and --instances 3 --redis URL (three
-processes sharing one breaker through Redis).
+Coming later: --dashboard (keeps the live dashboard open).
 `;
 
 /** `breakwater demo`: see {@link runDemo}. */
@@ -42,12 +44,7 @@ export const demo: Command = {
         'demo: `--dashboard` is not available yet: it arrives with the dashboard (breakwater/http).',
       );
     }
-    if (values.instances !== undefined || values.redis !== undefined) {
-      throw new UsageError(
-        'demo: `--instances` and `--redis` are not available yet: they arrive with shared state ' +
-          'through Redis (breakwater/redis).',
-      );
-    }
+    if (isFleetDemo(values)) return runFleetDemo({ ...values, speed: parseSpeed(values.speed) }, io);
     return runDemo({ speed: parseSpeed(values.speed) }, io);
   },
 };
