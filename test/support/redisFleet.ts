@@ -11,21 +11,22 @@ let fleets = 0;
  * process would have), all in one fresh namespace. Real time; waits poll with generous deadlines.
  */
 export function redisFleet(
-  port: number,
+  port: number | (() => object),
   options: HarnessOptions & Partial<Omit<RedisStoreOptions, 'client'>> = {},
 ): Omit<FleetHarness, 'instance' | 'admin'> & {
   instance(): RedisStore;
   admin: RedisStore;
   stores: RedisStore[];
-  clients: Redis[];
+  clients: { disconnect(): void }[];
   namespace: string;
 } {
   const namespace = `t${process.pid}-${++fleets}`;
   const stores: RedisStore[] = [];
-  const clients: Redis[] = [];
+  const clients: { disconnect(): void }[] = [];
   const make = (): RedisStore => {
-    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
-    clients.push(client);
+    const client =
+      typeof port === 'number' ? new Redis({ port, host: '127.0.0.1', lazyConnect: true }) : port();
+    clients.push(client as Redis);
     const store = new RedisStore({
       client,
       namespace,

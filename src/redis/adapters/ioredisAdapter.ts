@@ -41,6 +41,7 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
         enableOfflineQueue: subscriber,
         enableAutoPipelining: !subscriber,
         clusterRetryStrategy: retry,
+        lazyConnect: false,
         redisOptions: {
           commandTimeout: subscriber ? undefined : settings.commandTimeout,
           connectTimeout: 2_000,
