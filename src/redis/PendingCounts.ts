@@ -40,13 +40,12 @@ export class PendingCounts {
    * @param slow - Whether it was slow.
    * @param epoch - The fleet epoch the breaker holds.
    * @param bucket - The current bucket id (Redis ms / bucket width, as of the store's last tick).
-   * @param now - Local ms (read only when nothing is pending).
    */
-  add(failure: boolean, slow: boolean, epoch: number, bucket: number, now: () => number): void {
+  add(failure: boolean, slow: boolean, epoch: number, bucket: number): void {
     const data = this.#data;
     let at = (this.#used - 1) * FIELDS;
     if (this.#used === 0 || data[at + 1] !== bucket || data[at] !== epoch) {
-      if (this.#used === 0) this.since = now();
+      if (this.#used === 0) this.since = performance.now(); // once per flush, not per call
       if (this.#used < SLOTS) {
         at = this.#used++ * FIELDS;
         data[at] = epoch;

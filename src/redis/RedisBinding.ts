@@ -23,10 +23,8 @@ export interface BindingHost {
   readonly options: ResolvedRedisOptions;
   readonly clock: ClockSync;
   readonly channel: string;
-  /** Counts the store's ticks (one per `flushInterval`). */
-  readonly tick: number;
-  /** The estimated Redis time at the last tick. */
-  readonly redisNowAtTick: number;
+  /** The store's tick counter (one per `flushInterval`) and the estimated Redis time at the last tick. */
+  readonly time: { readonly tick: number; readonly redisNowAtTick: number };
   /** Whether the command connection is up. */
   readonly connected: boolean;
   /** Whether Redis is known to be unreachable (a failure since the last success). */
@@ -59,6 +57,7 @@ export class RedisBinding implements StoreBinding {
   /** Identifies this binding in Redis (presence, sequence numbers, lease, authorship). */
   readonly token: string;
   readonly #host: BindingHost;
+  readonly #time: BindingHost['time'];
   readonly #breaker: BoundBreaker;
   readonly #options: ResolvedOptions;
   readonly #keys: string[];
@@ -104,6 +103,7 @@ export class RedisBinding implements StoreBinding {
     breaker: BoundBreaker,
   ) {
     this.#host = host;
+    this.#time = host.time;
     this.name = name;
     this.token = token;
     this.#options = options;
@@ -123,15 +123,15 @@ export class RedisBinding implements StoreBinding {
 
   record(outcome: Outcome, _generation: number): void {
     if (this.#released) return;
-    const host = this.#host;
-    if (host.tick !== this.#tick) {
-      this.#tick = host.tick;
-      this.#bucket = Math.floor(host.redisNowAtTick / this.#width);
+    const time = this.#time;
+    if (time.tick !== this.#tick) {
+      this.#tick = time.tick;
+      this.#bucket = Math.floor(time.redisNowAtTick / this.#width);
     }
     const pending = this.pending;
     const failure = (outcome & 1) === 1;
-    pending.add(failure, (outcome & 2) === 2, this.#epoch, this.#bucket, now);
-    if (failure && (pending.failures >= this.#urgentAt || pending.full)) host.urgent(this);
+    pending.add(failure, (outcome & 2) === 2, this.#epoch, this.#bucket);
+    if (failure && (pending.failures >= this.#urgentAt || pending.full)) this.#host.urgent(this);
   }
 
   transition(change: LocalTransition): void {

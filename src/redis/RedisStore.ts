@@ -89,8 +89,8 @@ export class RedisStore implements StateStore, StoreAdmin {
   #commands: RedisConnection | undefined = undefined;
   #subscriber: RedisConnection | undefined = undefined;
   #timer: ReturnType<typeof setInterval> | undefined = undefined;
-  #tick = 0;
-  #redisNowAtTick: number;
+  /** The tick counter and the Redis time at the last tick, read by every binding's `record()`. */
+  readonly #time: { tick: number; redisNowAtTick: number };
   #bound = 0;
   #serial = 0;
   #failing = false;
@@ -114,18 +114,13 @@ export class RedisStore implements StateStore, StoreAdmin {
     this.#adapter = adapter;
     this.#settings = { commandTimeout: this.#options.commandTimeout, maxReconnectDelay: 2_000 };
     this.#channel = transitionChannel(this.#options.namespace);
-    this.#redisNowAtTick = this.#clock.redisNow();
+    this.#time = { tick: 0, redisNowAtTick: this.#clock.redisNow() };
     const store = this;
     this.#host = {
       options: this.#options,
       clock: this.#clock,
       channel: this.#channel,
-      get tick() {
-        return store.#tick;
-      },
-      get redisNowAtTick() {
-        return store.#redisNowAtTick;
-      },
+      time: this.#time,
       get connected() {
         return store.#commands?.ready === true;
       },
@@ -406,8 +401,8 @@ export class RedisStore implements StateStore, StoreAdmin {
   // ---- bindings --------------------------------------------------------------------------------
 
   #onTick(): void {
-    this.#tick++;
-    this.#redisNowAtTick = this.#clock.redisNow();
+    this.#time.tick++;
+    this.#time.redisNowAtTick = this.#clock.redisNow();
     const now = performance.now();
     for (const bindings of this.#byName.values()) for (const binding of bindings) binding.onTick(now);
   }
