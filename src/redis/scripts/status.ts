@@ -2,7 +2,7 @@ import { PRELUDE } from './prelude.js';
 
 /**
  * One breaker's fleet-wide figures for the admin interface: the shared state, the window's counts
- * (with the geometry the instances last reported), the instances present, and the cumulative totals.
+ * (with the geometry the instances last reported; while open, the counts that opened it), the instances present, and the cumulative totals.
  *
  * KEYS: 1-5 (see the prelude).
  * Reply: false when the breaker has no state, else { epoch, state, retryAt, attempt, reason,
@@ -21,6 +21,11 @@ for id = current - buckets + 1, current + 1 do
   c = c + (tonumber(v[1]) or 0)
   f = f + (tonumber(v[2]) or 0)
   sl = sl + (tonumber(v[3]) or 0)
+end
+local v = view(s)
+if v == 'open' or v == 'forced_open' then
+  local frozen = redis.call('HMGET', KEYS[1], 'frozenCalls', 'frozenFailures', 'frozenSlow')
+  c, f, sl = tonumber(frozen[1]) or 0, tonumber(frozen[2]) or 0, tonumber(frozen[3]) or 0
 end
 local instances = redis.call('ZCOUNT', KEYS[5], now, '+inf')
 return { s.epoch, view(s), s.retryAt, s.attempt, s.reason, s.openedAt, c, f, sl, instances, now,

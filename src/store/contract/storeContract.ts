@@ -66,7 +66,14 @@ export function storeContract(
       }
       await h.until(() => members.every((breaker) => breaker.state === 'open'), 'every instance open');
       const [status] = (await h.admin.list()).filter((entry) => entry.name === name);
-      expect(status).toMatchObject({ state: 'open', reason: 'failure_rate', instances: 3 });
+      // While open, the fleet's figures are the counts that opened it.
+      expect(status).toMatchObject({
+        state: 'open',
+        reason: 'failure_rate',
+        instances: 3,
+        windowCalls: 6,
+        failures: 3,
+      });
     });
 
     it('consecutive failures count across the fleet since the last success any instance reported', async () => {

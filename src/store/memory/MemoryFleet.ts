@@ -39,6 +39,8 @@ export class MemoryFleet {
   readonly #trips = new Map<FleetMember, number>();
   #lease: { holder: FleetMember; until: number; epoch: number } | undefined = undefined;
   #lastOptions: ResolvedOptions | undefined = undefined;
+  /** The counts that opened the fleet, shown while it is open (as a local breaker shows its own). */
+  #frozen = { calls: 0, failures: 0, slow: 0 };
   #evaluating = false;
   readonly #clock: () => Clock;
   readonly #quorum: number;
@@ -180,8 +182,9 @@ export class MemoryFleet {
   }
 
   status(now: number, wall: number): FleetStatus {
-    const { calls, failures, slow } = this.#counts(now);
     const state = this.state(now);
+    const { calls, failures, slow } =
+      state === 'open' || state === 'forced_open' ? this.#frozen : this.#counts(now);
     const open = this.#state === 'open' || this.#state === 'forced_open';
     return {
       name: this.name,
@@ -232,6 +235,7 @@ export class MemoryFleet {
     this.epoch++;
     this.#state = next.state;
     this.#reason = next.reason;
+    if (next.state === 'open' || next.state === 'forced_open') this.#frozen = this.#counts(now);
     this.#buckets = new Map();
     this.#run = 0;
     this.#trips.clear();
