@@ -31,6 +31,7 @@ local function expire(s, keep, margin)
   redis.call('PEXPIRE', KEYS[1], keep + margin)
 end
 local function change(s, state, reason, openFor, attempt, by, name, channel, keep, margin)
+  local was = s.state
   s.epoch = s.epoch + 1
   s.state = state
   s.reason = reason
@@ -45,17 +46,18 @@ local function change(s, state, reason, openFor, attempt, by, name, channel, kee
   end
   if state == 'open' or state == 'forced_open' then s.openedAt = now else s.openedAt = 0 end
   -- An open breaker keeps showing the counts that opened it (the admin view), as a local one does.
-  local fc, ff, fs = 0, 0, 0
-  if state == 'open' or state == 'forced_open' then
+  -- (An open moved by hand keeps the counts of the opening before it.)
+  if (state == 'open' or state == 'forced_open') and was ~= 'open' and was ~= 'forced_open' then
+    local fc, ff, fs = 0, 0, 0
     local all = redis.call('HGETALL', KEYS[2])
     for i = 1, #all, 2 do
       local kind, v = string.sub(all[i], -1), tonumber(all[i + 1]) or 0
       if kind == 'c' then fc = fc + v elseif kind == 'f' then ff = ff + v elseif kind == 's' then fs = fs + v end
     end
+    redis.call('HSET', KEYS[1], 'frozenCalls', fc, 'frozenFailures', ff, 'frozenSlow', fs)
   end
   redis.call('HSET', KEYS[1], 'epoch', s.epoch, 'state', state, 'retryAt', s.retryAt, 'attempt', s.attempt,
-    'reason', reason, 'openedAt', s.openedAt, 'period', s.period, 'consec', 0, 'by', by, 'changedAt', now,
-    'frozenCalls', fc, 'frozenFailures', ff, 'frozenSlow', fs)
+    'reason', reason, 'openedAt', s.openedAt, 'period', s.period, 'consec', 0, 'by', by, 'changedAt', now)
   redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
   expire(s, keep, margin)
   redis.call('PUBLISH', channel, cjson.encode({ n = name, e = s.epoch, s = view(s), r = s.retryAt,

@@ -232,10 +232,12 @@ export class MemoryFleet {
       attempt?: number;
     },
   ): void {
+    const wasOpen = this.#state === 'open' || this.#state === 'forced_open';
     this.epoch++;
     this.#state = next.state;
     this.#reason = next.reason;
-    if (next.state === 'open' || next.state === 'forced_open') this.#frozen = this.#counts(now);
+    // (An open moved by hand keeps the counts of the opening before it.)
+    if ((next.state === 'open' || next.state === 'forced_open') && !wasOpen) this.#frozen = this.#counts(now);
     this.#buckets = new Map();
     this.#run = 0;
     this.#trips.clear();
