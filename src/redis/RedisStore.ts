@@ -94,6 +94,7 @@ export class RedisStore implements StateStore, StoreAdmin {
   #bound = 0;
   #serial = 0;
   #failing = false;
+  #everReady = false;
   #urgentQueued = false;
   #closed = false;
 
@@ -125,7 +126,8 @@ export class RedisStore implements StateStore, StoreAdmin {
         return store.#commands?.ready === true;
       },
       get unreachable() {
-        return store.#failing;
+        // Before the first connection a command may wait for it; after, a lost connection is an outage.
+        return store.#failing || (store.#everReady && store.#commands?.ready !== true);
       },
       whenConnected: () => this.#ready(this.#options.commandTimeout).then(() => {}),
       run: (script, keys, args) => this.#run(script, keys, args),
@@ -302,6 +304,7 @@ export class RedisStore implements StateStore, StoreAdmin {
 
   #onReady(): void {
     this.#failing = false;
+    this.#everReady = true;
     for (const waiter of this.#readyWaiters.splice(0)) waiter();
     void this.flush(); // reconnected: counts still inside the window are sent, state reconciles
   }

@@ -58,7 +58,7 @@ describeRedis('RedisStore under faults: breakers keep working locally, then conv
   }
 
   it('Redis frozen (SIGSTOP): calls keep their latency, breakers trip locally, counts sent after SIGCONT open the fleet', async () => {
-    const { a, b, errors } = pair(server.port);
+    const { a, b, errors, namespace } = pair(server.port);
     await connected(a.store, b.store);
     server.freeze();
     const started = performance.now();
@@ -72,6 +72,11 @@ describeRedis('RedisStore under faults: breakers keep working locally, then conv
     server.thaw();
     await waitFor(() => b.breaker.state === 'open', 'b opens once Redis answers again');
     expect(errors.length).toBeLessThanOrEqual(reported + 2); // once per episode, not per command
+    // The reports that timed out ran after SIGCONT and were sent again: counted once, never twice.
+    await Promise.all([a.store.flush(), b.store.flush()]);
+    const calls = Number(server.cli('HGET', `${namespace}:{dep}:state`, 'calls'));
+    expect(calls).toBeGreaterThanOrEqual(3); // the failures that opened the fleet
+    expect(calls).toBeLessThanOrEqual(4); // a made 4 calls: never more than what happened
   });
 
   it('Redis stopped and restarted on the same port: local meanwhile, then the fleet converges and every key has a TTL', async () => {
