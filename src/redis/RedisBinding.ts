@@ -45,6 +45,8 @@ const now = (): number => performance.now();
 const MANUAL = new Set(['manual_open', 'force_open', 'force_close', 'reset']);
 /** Reports kept for a retry when a flush failed (older ones are dropped: counts may be lost, never doubled). */
 const MAX_UNACKED = 4;
+/** Local transitions waiting for the one in flight. */
+const MAX_QUEUED = 16;
 
 /**
  * One breaker bound to a {@link RedisStore}: its flush buffer and sequence numbers, its queue of
@@ -153,6 +155,8 @@ export class RedisBinding implements StoreBinding {
       return;
     }
     this.#queue.push(change);
+    // Bounded: a breaker flapping faster than Redis answers keeps its latest decisions.
+    if (this.#queue.length > MAX_QUEUED) this.#queue.splice(0, this.#queue.length - MAX_QUEUED);
     this.#sending ??= this.#drain().finally(() => {
       this.#sending = undefined;
     });
