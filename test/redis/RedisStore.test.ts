@@ -193,6 +193,21 @@ describeRedis('RedisStore', () => {
     for (const key of keys) expect(Number(server.cli('PTTL', key)), key).toBeGreaterThan(0);
   });
 
+  it('instances running different rule options (a rolling deploy) get a storeError warning, not an error', async () => {
+    const h = fleet();
+    const errors: unknown[] = [];
+    const a = breaker(h.instance(), 'rolling', { failureThreshold: 3 });
+    const b = breaker(h.instance(), 'rolling', { failureThreshold: 4 });
+    for (const each of [a, b]) each.on('storeError', ({ error }) => errors.push(error));
+    await waitFor(async () => {
+      await h.sync();
+      return errors.length > 0;
+    }, 'a rule mismatch warning');
+    expect(String(errors[0])).toContain("Instances of breaker 'rolling' run with different rule options");
+    await a.call(async () => 1);
+    expect(a.state).toBe('closed');
+  });
+
   it('counts what the instances report, and exposes the commands it sent', async () => {
     const h = fleet();
     const stores = [h.instance(), h.instance(), h.instance()];
