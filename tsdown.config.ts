@@ -8,6 +8,7 @@ export default defineConfig({
     'prometheus/index': 'src/prometheus/index.ts',
     'otel/index': 'src/otel/index.ts',
     'http/index': 'src/http/index.ts',
+    'redis/index': 'src/redis/index.ts',
   },
   format: 'esm',
   platform: 'node',

@@ -65,6 +65,8 @@ export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry
 export type { RetryContext, RetryOptions } from './retry.js';
 export { retry } from './retry.js';
 export type { CircuitBreakerSnapshot } from './snapshot.js';
+export type { MemoryStoreOptions } from './store/MemoryStore.js';
+export { MemoryStore } from './store/MemoryStore.js';
 export type {
   BoundBreaker,
   FleetCommand,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -115,6 +115,24 @@ describe('the published package', () => {
       encoding: 'utf8',
     });
     expect(output).toContain('circuit_breaker_calls_total{name="db",outcome="success"} 1');
+  });
+
+  it('imports no Redis client library at run time: the core never, breakwater/redis only works on the client it is given', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(dir, 'dist', file), 'utf8');
+      // Real import statements only (a TSDoc example may show `import Redis from 'ioredis'`).
+      expect(code, file).not.toMatch(
+        /^\s*import\b[^\n]*["'](?:ioredis|redis|@redis\/[^"']+)["']|\bimport\(\s*["'](?:ioredis|redis)["']/m,
+      );
+      for (const [, next] of code.matchAll(/(?:from|import\()\s*["'](\.\.?\/[^"']+)["']/g))
+        visit(posix.join(posix.dirname(file), next!));
+    };
+    visit('index.js');
+    visit('redis/index.js');
+    expect(seen.has('redis/index.js')).toBe(true);
   });
 
   it('passes publint', () => {

@@ -119,9 +119,12 @@ export class Engine {
       apply: (remote) => this.applyRemote(remote),
       storeError: (error) => this.storeError(error),
     };
+    const link = new StoreLink(this);
+    this.#store = link;
     try {
-      this.#store = new StoreLink(store.bind(this.name, this.options, bound), this);
+      link.connect(store.bind(this.name, this.options, bound));
     } catch (error) {
+      this.#store = undefined;
       this.storeError(error);
       return;
     }

@@ -11,14 +11,19 @@ export interface StoreErrorSink {
  * permit). It holds the fleet epoch the breaker has applied. Created only for breakers with a store.
  */
 export class StoreLink {
-  readonly #binding: StoreBinding;
+  #binding: StoreBinding = UNBOUND;
   readonly #sink: StoreErrorSink;
   /** The fleet epoch of the last remote state applied (0 before any). */
   #epoch = 0;
 
-  constructor(binding: StoreBinding, sink: StoreErrorSink) {
-    this.#binding = binding;
+  /** Made before the store binds: a store may apply the fleet's state from within `bind()`. */
+  constructor(sink: StoreErrorSink) {
     this.#sink = sink;
+  }
+
+  /** The binding the store returned. */
+  connect(binding: StoreBinding): void {
+    this.#binding = binding;
   }
 
   record(outcome: Outcome, generation: number): void {
@@ -62,3 +67,11 @@ export class StoreLink {
     }
   }
 }
+
+/** The binding before `bind()` returned: nothing to tell yet, and trials follow the local rule. */
+const UNBOUND: StoreBinding = {
+  record() {},
+  transition() {},
+  trialPermit: () => true,
+  release() {},
+};

@@ -103,11 +103,4 @@ describe('breakwater dashboard', () => {
       'expected `--port` to be an integer from 0 to 65535, got `http`',
     );
   });
-
-  it('says it needs breakwater/redis until the store is wired in', async () => {
-    const command = createDashboardCommand();
-    await expect(command.run(['--redis', 'redis://127.0.0.1:6379'], io().cli)).rejects.toThrow(
-      /`breakwater dashboard` is not available yet: it arrives with shared state through Redis/,
-    );
-  });
 });

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../Command.js';
 import { parsePort, runDashboardDemo } from '../demo/dashboard.js';
+import { isFleetDemo, runFleetDemo } from '../demo/instances.js';
 import { runDemo } from '../demo.js';
 import { UsageError } from '../UsageError.js';
 
-const help = `Usage: breakwater demo [--speed <factor>] [--dashboard [--port <port>]]
+const help = `Usage: breakwater demo [--speed <factor>] [--dashboard [--port <port>]] [--instances <n> --redis <url>]
 
 Starts a flaky HTTP service on 127.0.0.1, sends steady traffic through a circuit breaker while the
 service goes down (500s, then hangs) and recovers, and prints a live timeline: state transitions,
@@ -15,9 +16,9 @@ Options:
   --dashboard         run the story on a loop and serve the live dashboard on 127.0.0.1 until
                       Ctrl-C; prints its address and a control token
   --port <port>       the dashboard's port (default: any free port)
+  --instances <n>     run <n> processes (2 to 8) sharing one breaker through Redis
+  --redis <url>       the Redis they share it through, e.g. redis://127.0.0.1:6379
   -h, --help          show this help
-
-Coming later: --instances 3 --redis URL (three processes sharing one breaker through Redis).
 `;
 
 /** `breakwater demo`: see {@link runDemo}. */
@@ -41,16 +42,14 @@ export const demo: Command = {
     } catch (error) {
       throw new UsageError(`demo: ${(error as Error).message}. See \`breakwater demo --help\`.`);
     }
-    if (values.instances !== undefined || values.redis !== undefined) {
-      throw new UsageError(
-        'demo: `--instances` and `--redis` are not available yet: they arrive with shared state ' +
-          'through Redis (breakwater/redis).',
-      );
+    if (values.dashboard && (values.instances !== undefined || values.redis !== undefined)) {
+      throw new UsageError('demo: `--dashboard` and `--instances` are separate demos; run one at a time.');
     }
     if (values.dashboard) {
       return runDashboardDemo({ speed: parseSpeed(values.speed), port: parsePort(values.port) }, io);
     }
     if (values.port !== undefined) throw new UsageError('demo: `--port` goes with `--dashboard`.');
+    if (isFleetDemo(values)) return runFleetDemo({ ...values, speed: parseSpeed(values.speed) }, io);
     return runDemo({ speed: parseSpeed(values.speed) }, io);
   },
 };

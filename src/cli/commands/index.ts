@@ -1,21 +1,21 @@
 import type { Command } from '../Command.js';
 import { dashboard } from './dashboard.js';
 import { demo } from './demo.js';
-import { notYetAvailable } from './notYetAvailable.js';
+import { forceClose } from './force-close.js';
+import { forceOpen } from './force-open.js';
+import { open } from './open.js';
+import { reset } from './reset.js';
+import { status } from './status.js';
+import { watch } from './watch.js';
 
-const fleet = 'shared state through Redis (breakwater/redis), with `--redis URL --namespace NS`';
-
-/**
- * Every `breakwater` command, in the order `--help` lists them. A fleet command that lands replaces
- * its `notYetAvailable(...)` entry with the import of `./<name>.js`.
- */
+/** Every `breakwater` command, in the order `--help` lists them; each lives in its own file. */
 export const commands: readonly Command[] = [
   demo,
-  notYetAvailable('status', 'Show the state of every breaker in the fleet', fleet),
-  notYetAvailable('watch', 'Follow the fleet’s breakers live', fleet),
-  notYetAvailable('open', 'Open a breaker fleet-wide for a while', fleet),
-  notYetAvailable('force-open', 'Force a breaker open fleet-wide until reset', fleet),
-  notYetAvailable('force-close', 'Force a breaker closed fleet-wide until reset', fleet),
-  notYetAvailable('reset', 'Reset a breaker fleet-wide', fleet),
+  status,
+  watch,
+  open,
+  forceOpen,
+  forceClose,
+  reset,
   dashboard,
 ];

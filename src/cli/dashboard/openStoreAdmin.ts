@@ -1,4 +1,5 @@
 import type { StoreAdmin } from '../../index.js';
+import { FleetError, openFleet } from '../fleet/openFleet.js';
 import { UsageError } from '../UsageError.js';
 
 /** A store's admin interface opened for the CLI, and how to let it go. */
@@ -12,15 +13,16 @@ export interface OpenedStoreAdmin {
 export type OpenStoreAdmin = (redisUrl: string, namespace: string) => Promise<OpenedStoreAdmin>;
 
 /**
- * The factory `breakwater dashboard` uses. Until `breakwater/redis` is part of this build it answers
- * with a usage error saying so; wiring it means returning `{ admin: store, close: () => store.close() }`
- * for a `RedisStore` on an ioredis client of `redisUrl` (the fleet commands' shared plumbing in
- * `src/cli/fleet/` does the same).
+ * The factory `breakwater dashboard` uses: a `RedisStore` on an ioredis client of `redisUrl`, opened
+ * as the fleet commands open theirs.
+ * @throws {@link UsageError} when ioredis is not installed.
  */
-export const openStoreAdmin: OpenStoreAdmin = () =>
-  Promise.reject(
-    new UsageError(
-      '`breakwater dashboard` is not available yet: it arrives with shared state through Redis ' +
-        '(breakwater/redis). createFleetHandler() from breakwater/http serves the same page from any StoreAdmin.',
-    ),
-  );
+export const openStoreAdmin: OpenStoreAdmin = async (redisUrl, namespace) => {
+  try {
+    const fleet = await openFleet({ redis: redisUrl, namespace });
+    return { admin: fleet.store, close: () => fleet.close() };
+  } catch (error) {
+    if (error instanceof FleetError) throw new UsageError(`dashboard: ${error.message}`);
+    throw error;
+  }
+};
