@@ -20,6 +20,8 @@ interface RefHandle {
 
 /** @internal The timeouts that fall due at one instant, sharing one timer. */
 export class DeadlineBucket {
+  /** One bucket kept alive for good, for the reason given in `Call`: its class survives a gc. */
+  static readonly keepShape: DeadlineBucket = new DeadlineBucket(0);
   head: Deadline | undefined = undefined;
   handle: unknown = undefined;
   /** Set while the bucket is empty but its timer is kept, unref'd, for the next call. */
@@ -46,6 +48,12 @@ export class TimeoutScheduler {
   readonly #buckets = new Map<number, DeadlineBucket>();
   /** The bucket used last: calls in a row mostly land in it, without a `Map` lookup. */
   #last: DeadlineBucket | undefined = undefined;
+  /**
+   * The handle of the last timer that fired, kept (a spent timer holds nothing): optimised code of
+   * the timeout path depends weakly on the timer handles' hidden class, and when every handle of a
+   * quiet process dies in a garbage collection that code would be thrown away.
+   */
+  #spent: unknown = undefined;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -116,6 +124,7 @@ export class TimeoutScheduler {
       return;
     }
     this.#forget(bucket);
+    this.#spent = bucket.handle;
     let target = bucket.head;
     bucket.head = undefined;
     while (target !== undefined) {
