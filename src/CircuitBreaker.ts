@@ -61,7 +61,12 @@ export class CircuitBreaker<F = never> {
     const saved = resolved.initialState;
     if (saved !== undefined) {
       const elapsed = Math.max(0, (resolved.clock.wallNow?.() ?? Date.now()) - saved.savedAt);
-      engine.restore(saved.state, saved.remainingOpenMs - elapsed, saved.backoffAttempt);
+      engine.restore(
+        saved.state,
+        saved.remainingOpenMs - elapsed,
+        saved.backoffAttempt,
+        saved.baseline ?? undefined,
+      );
     }
     if (resolved.store !== undefined) engine.bind(resolved.store);
   }
@@ -287,18 +292,26 @@ export class CircuitBreaker<F = never> {
     return this.#engine.recorder.latencyHistogram();
   }
 
-  /** The state to save, for the `initialState` option of a later breaker. */
+  /**
+   * The state to save, for the `initialState` option of a later breaker: the state, the open time
+   * left, the backoff attempt, and (version 2, with an adaptive failure-rate rule) its learned baseline.
+   */
   toJSON(): CircuitBreakerSnapshot {
     const engine = this.#engine;
     const automaton = engine.automaton;
     automaton.refresh();
-    return {
-      version: 1,
+    const saved = {
       name: engine.name,
       state: automaton.state,
       ...automaton.saved(),
       savedAt: engine.clock.wallNow?.() ?? Date.now(),
     };
+    // Version 2 adds what an adaptive rule learned; without one the snapshot stays version 1, which
+    // every version reads.
+    const adaptive = automaton.rules.adaptive;
+    return adaptive === undefined
+      ? { version: 1, ...saved }
+      : { version: 2, ...saved, baseline: adaptive.baseline() };
   }
 
   /** Clears the breaker's timers and listeners. Calls in flight still settle; later calls are refused. */

@@ -1,7 +1,13 @@
 import type { CircuitState } from './CircuitState.js';
 
 /** Why a call was refused without calling the protected function. */
-export type RejectionReason = 'open' | 'half_open_full' | 'forced_open' | 'bulkhead' | 'disposed';
+export type RejectionReason =
+  | 'open'
+  | 'half_open_full'
+  | 'forced_open'
+  | 'bulkhead'
+  | 'disposed'
+  | 'throttled';
 
 /** Why the breaker changed state. */
 export type TransitionReason =

@@ -13,6 +13,10 @@ export type { CircuitBreakerErrorCode } from './errors/CircuitBreakerError.js';
 export { CircuitBreakerError, isCircuitBreakerError } from './errors/CircuitBreakerError.js';
 export { CircuitBreakerOpenError, isCircuitBreakerOpenError } from './errors/CircuitBreakerOpenError.js';
 export {
+  CircuitBreakerThrottledError,
+  isCircuitBreakerThrottledError,
+} from './errors/CircuitBreakerThrottledError.js';
+export {
   CircuitBreakerTimeoutError,
   isCircuitBreakerTimeoutError,
 } from './errors/CircuitBreakerTimeoutError.js';
@@ -23,8 +27,14 @@ export type {
   RejectionReason,
   TransitionReason,
 } from './events.js';
-export type { CircuitBreakerMetrics, TransitionCounts } from './metrics.js';
 export type {
+  AdaptiveThresholdMetrics,
+  CircuitBreakerMetrics,
+  ThrottleMetrics,
+  TransitionCounts,
+} from './metrics.js';
+export type {
+  AdaptiveThresholdOptions,
   BackoffFunction,
   BackoffOptions,
   CallContext,
@@ -34,8 +44,10 @@ export type {
   ErrorClass,
   Fallback,
   Logger,
+  Probe,
   Protected,
   ResolvedOptions,
+  ThrottleOptions,
   TimeWindowOptions,
   WindowOptions,
 } from './options.js';
@@ -64,7 +76,7 @@ export { KeyedBreakers } from './registry/KeyedBreakers.js';
 export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/registryDefaults.js';
 export type { RetryContext, RetryOptions } from './retry.js';
 export { retry } from './retry.js';
-export type { CircuitBreakerSnapshot } from './snapshot.js';
+export type { CircuitBreakerSnapshot, SavedBaseline } from './snapshot.js';
 export type { MemoryStoreOptions } from './store/MemoryStore.js';
 export { MemoryStore } from './store/MemoryStore.js';
 export type {

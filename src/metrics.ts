@@ -6,6 +6,26 @@ export type TransitionCounts = {
   readonly [From in CircuitState]?: { readonly [To in CircuitState]?: number };
 };
 
+/** What an adaptive failure-rate rule has learned (`metrics().adaptive`). */
+export interface AdaptiveThresholdMetrics {
+  /** The dependency's learned normal failure rate p̂ (0 before it has learned anything). */
+  readonly baseline: number;
+  /** The threshold the rule trips above now (its `max` until the baseline is learned). */
+  readonly threshold: number;
+  /** Whether the baseline has seen 10 windows' worth of calls (before that, `max` applies). */
+  readonly learned: boolean;
+}
+
+/** The client-side throttle's figures (`metrics().throttle`), over its `duration`. */
+export interface ThrottleMetrics {
+  /** The probability with which a call is refused now. */
+  readonly rejectionProbability: number;
+  /** Calls that reached the throttle (refused ones included). */
+  readonly requests: number;
+  /** Calls the dependency served (successes and errors that are not failures). */
+  readonly accepts: number;
+}
+
 /**
  * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
  * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
@@ -54,4 +74,8 @@ export interface CircuitBreakerMetrics {
   readonly openedAt: number | null;
   /** Epoch ms when an open breaker will admit trials, while it is open; otherwise `null`. */
   readonly retryAt: number | null;
+  /** With an adaptive failure-rate rule: what it has learned; otherwise `null`. */
+  readonly adaptive: AdaptiveThresholdMetrics | null;
+  /** With `throttle`: its rejection probability and counts; otherwise `null`. */
+  readonly throttle: ThrottleMetrics | null;
 }

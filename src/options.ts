@@ -56,6 +56,42 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
+/**
+ * A failure-rate rule that learns the dependency's normal failure rate p̂ while closed and trips
+ * when the window's rate exceeds clamp(p̂ + sensitivity·sqrt(p̂(1 − p̂)/n), min, max), n the
+ * window's calls; evaluated every tenth of a count window or when a time bucket closes. Until the
+ * baseline has seen 10 windows' worth of calls it uses `max`.
+ */
+export interface AdaptiveThresholdOptions {
+  adaptive: true;
+  /** The threshold never goes below this, in (0, 1]. @default 0.05 */
+  min?: number;
+  /** The threshold never goes above this (and is this until the baseline is learned), in (0, 1]. @default 0.5 */
+  max?: number;
+  /**
+   * Standard deviations above the learned rate that trip. @default 4.5 (a dependency failing at
+   * exactly its learned rate then trips less than once per 10,000 evaluations; see the README)
+   */
+  sensitivity?: number;
+}
+
+/**
+ * Client-side adaptive throttling (Google SRE book, "Handling Overload"): while closed, a call is
+ * refused locally with probability max(0, (requests − k·accepts) / (requests + 1)) over the last
+ * `duration`, capped at `maxRejection`.
+ */
+export interface ThrottleOptions {
+  /** Accepts are multiplied by this: 2 lets through about twice what the dependency accepts. @default 2 */
+  k?: number;
+  /** Ms of history the rejection probability is computed over. @default 120_000 */
+  duration?: number;
+  /** The highest share of calls refused, in [0, 1]. @default 0.9 */
+  maxRejection?: number;
+}
+
+/** An active recovery check run by the breaker as its half-open trial (see `probe`). */
+export type Probe = (ctx: CallContext) => unknown;
+
 /** Gives the open period of the `attempt`-th opening in a row (1 = the first). */
 export type BackoffFunction = (attempt: number) => number;
 
@@ -86,8 +122,12 @@ export interface CircuitBreakerOptions<F = unknown> {
    * @default 5 when no trip rule is given, otherwise off
    */
   failureThreshold?: number | false;
-  /** Opens when failures / calls in the window reach this share, in (0, 1]. @default off */
-  failureRateThreshold?: number | false;
+  /**
+   * Opens when failures / calls in the window reach this share, in (0, 1]; or
+   * `{ adaptive: true, min, max, sensitivity }` to learn the dependency's normal rate and trip on a
+   * significant rise (see {@link AdaptiveThresholdOptions}). @default off
+   */
+  failureRateThreshold?: number | false | AdaptiveThresholdOptions;
   /** Opens when slow calls / calls in the window reach this share, in (0, 1]. @default off */
   slowCallRateThreshold?: number | false;
   /** A call taking longer than this many ms is slow. @default 60_000 */
@@ -125,6 +165,19 @@ export interface CircuitBreakerOptions<F = unknown> {
   isResultFailure?: (value: unknown) => boolean;
   /** Calls running at once; more are refused with `BulkheadFullError`. @default unlimited */
   maxConcurrentCalls?: number | false;
+  /**
+   * Client-side adaptive throttling while closed: `true` for the defaults, or
+   * `{ k, duration, maxRejection }` (see {@link ThrottleOptions}). Throttled calls are refused with
+   * `CircuitBreakerThrottledError` (rejected, reason `'throttled'`) and get the fallback. @default off
+   */
+  throttle?: ThrottleOptions | boolean;
+  /**
+   * An active recovery check: when the open period ends, the breaker runs it itself as the half-open
+   * trial, so a quiet service recovers without waiting for traffic. Bounded by `halfOpenTimeout`
+   * (its `ctx.signal` aborts then); with a store, one instance of the fleet probes per round. What
+   * it returns or throws decides, like a call's outcome. @default none
+   */
+  probe?: Probe;
   /** Share of calls whose latency feeds the histogram when nothing else needs timing, in [0, 1]. @default 0.1 */
   latencySampling?: number;
   /**
@@ -148,7 +201,7 @@ export interface CircuitBreakerOptions<F = unknown> {
 export interface ResolvedOptions {
   readonly name: string;
   readonly failureThreshold: number | false;
-  readonly failureRateThreshold: number | false;
+  readonly failureRateThreshold: number | false | Readonly<Required<AdaptiveThresholdOptions>>;
   readonly slowCallRateThreshold: number | false;
   readonly slowCallDuration: number;
   readonly minimumCalls: number;
@@ -168,6 +221,8 @@ export interface ResolvedOptions {
   readonly include: readonly ErrorClass[];
   readonly isResultFailure: ((value: unknown) => boolean) | undefined;
   readonly maxConcurrentCalls: number;
+  readonly throttle: Readonly<Required<ThrottleOptions>> | false;
+  readonly probe: Probe | undefined;
   readonly latencySampling: number;
   readonly random: () => number;
   readonly critical: boolean;
@@ -193,4 +248,10 @@ export const DEFAULTS = Object.freeze({
   successThreshold: 1,
   halfOpenTimeout: 30_000,
   latencySampling: 0.1,
+  adaptiveMin: 0.05,
+  adaptiveMax: 0.5,
+  adaptiveSensitivity: 4.5,
+  throttleK: 2,
+  throttleDuration: 120_000,
+  throttleMaxRejection: 0.9,
 });

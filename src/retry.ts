@@ -2,6 +2,7 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import { neverAborted } from './call/context.js';
 import { type Clock, systemClock } from './clock/Clock.js';
 import { isCircuitBreakerOpenError } from './errors/CircuitBreakerOpenError.js';
+import { isCircuitBreakerThrottledError } from './errors/CircuitBreakerThrottledError.js';
 import { closestName } from './options/closestName.js';
 import { expected } from './options/describe.js';
 import { duration } from './options/validate.js';
@@ -28,7 +29,8 @@ export interface RetryOptions {
   jitter?: 'full' | 'none';
   /**
    * Decides whether an error is retried (`attempt`: the attempt that failed). A
-   * `CircuitBreakerOpenError` and an aborted `signal` are never retried, whatever it says.
+   * `CircuitBreakerOpenError`, a `CircuitBreakerThrottledError` and an aborted `signal` are never
+   * retried, whatever it says.
    * @default every error
    */
   retryOn?: (error: unknown, attempt: number) => boolean;
@@ -86,7 +88,13 @@ export async function retry<T>(
           );
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (attempt >= o.maxAttempts || isCircuitBreakerOpenError(error)) throw error;
+      // Fail fast means fail fast: an open circuit and a throttled call are never retried.
+      if (
+        attempt >= o.maxAttempts ||
+        isCircuitBreakerOpenError(error) ||
+        isCircuitBreakerThrottledError(error)
+      )
+        throw error;
       if (o.retryOn !== undefined && !o.retryOn(error, attempt)) throw error;
     }
     const ms = o.jitter === 'full' ? Math.random() * wait : wait;

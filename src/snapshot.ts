@@ -7,8 +7,8 @@ import { tooLongForTimer } from './options/validate.js';
  * (serverless cold starts, restarts). Plain JSON.
  */
 export interface CircuitBreakerSnapshot {
-  /** Format version. */
-  readonly version: 1;
+  /** Format version: 2 (1, without `baseline`, is still read). */
+  readonly version: 1 | 2;
   readonly name: string;
   readonly state: CircuitState;
   /** Ms of the open period left when saved (0 unless open). */
@@ -17,11 +17,26 @@ export interface CircuitBreakerSnapshot {
   readonly backoffAttempt: number;
   /** Epoch ms when saved (`clock.wallNow()`). */
   readonly savedAt: number;
+  /**
+   * What an adaptive failure-rate rule had learned (`null` without one), so that a restarted
+   * breaker does not learn its dependency again from scratch.
+   */
+  readonly baseline?: SavedBaseline | null;
+}
+
+/** An adaptive rule's learned baseline, in a snapshot. */
+export interface SavedBaseline {
+  /** The learned normal failure rate, in [0, 1]. */
+  readonly failureRate: number;
+  /** Calls behind it (decayed). */
+  readonly calls: number;
+  /** Evaluations made while learning (the warm-up counts them). */
+  readonly evaluations: number;
 }
 
 const STATES: ReadonlySet<string> = new Set(['closed', 'open', 'half_open', 'forced_open', 'forced_closed']);
 /** The snapshot versions this version of breakwater reads. */
-const VERSIONS: readonly number[] = [1];
+const VERSIONS: readonly number[] = [1, 2];
 
 /**
  * @internal Validates an `initialState` option: TypeError for a wrong type, RangeError for a value
@@ -48,6 +63,30 @@ export function validateSnapshot(value: unknown): CircuitBreakerSnapshot {
   if (tooLong !== undefined) throw tooLong;
   number(snapshot, 'backoffAttempt', 'an integer >= 0', (n) => Number.isInteger(n) && n >= 0);
   number(snapshot, 'savedAt', 'epoch ms >= 0', (n) => n >= 0 && n < Number.POSITIVE_INFINITY);
+  const baseline = snapshot.baseline;
+  if (baseline !== undefined && baseline !== null) {
+    if (typeof baseline !== 'object') {
+      throw new TypeError(
+        expected('initialState.baseline', 'an object { failureRate, calls, evaluations } or null', baseline),
+      );
+    }
+    const b = baseline as Record<string, unknown>;
+    number(b, 'failureRate', 'a number in [0, 1]', (n) => n >= 0 && n <= 1, 'initialState.baseline');
+    number(
+      b,
+      'calls',
+      'a number >= 0',
+      (n) => n >= 0 && n < Number.POSITIVE_INFINITY,
+      'initialState.baseline',
+    );
+    number(
+      b,
+      'evaluations',
+      'an integer >= 0',
+      (n) => Number.isInteger(n) && n >= 0,
+      'initialState.baseline',
+    );
+  }
   return snapshot as unknown as CircuitBreakerSnapshot;
 }
 
@@ -57,10 +96,11 @@ function number(
   key: string,
   form: string,
   valid: (n: number) => boolean,
+  path = 'initialState',
 ): void {
   const field = snapshot[key];
   if (typeof field !== 'number' || Number.isNaN(field)) {
-    throw new TypeError(expected(`initialState.${key}`, `a number: ${form}`, field));
+    throw new TypeError(expected(`${path}.${key}`, `a number: ${form}`, field));
   }
-  if (!valid(field)) throw new RangeError(expected(`initialState.${key}`, form, field));
+  if (!valid(field)) throw new RangeError(expected(`${path}.${key}`, form, field));
 }

@@ -182,7 +182,7 @@ describe('optionsFromEnv', () => {
       );
       expect(() => optionsFromEnv('CB_API', { CB_API_FAILURE_RATE_THRESHOLD: '1.5' })).toThrow(
         new RangeError(
-          'Expected `CB_API_FAILURE_RATE_THRESHOLD` to be a number in (0, 1], or `off`, got `"1.5"`',
+          'Expected `CB_API_FAILURE_RATE_THRESHOLD` to be a number in (0, 1], `adaptive`, or `off`, got `"1.5"`',
         ),
       );
       expect(() => optionsFromEnv('CB_API', { CB_API_TIMEOUT: '0ms' })).toThrow(RangeError);
@@ -309,5 +309,47 @@ describe('CircuitBreaker.fromEnv', () => {
     expect(envPrefix('emailService')).toBe('CB_EMAIL_SERVICE_');
     expect(envPrefix('HTTPClient')).toBe('CB_HTTP_CLIENT_');
     expect(envPrefix('db.primary:1')).toBe('CB_DB_PRIMARY_1_');
+  });
+});
+
+describe('adaptive protection from the environment', () => {
+  it('reads the adaptive threshold and the throttle by their names', () => {
+    expect(optionsFromEnv('CB_X', { CB_X_FAILURE_RATE_THRESHOLD: 'adaptive' })).toEqual({
+      failureRateThreshold: { adaptive: true },
+    });
+    expect(
+      optionsFromEnv('CB_X', {
+        CB_X_ADAPTIVE_MIN: '0.02',
+        CB_X_ADAPTIVE_MAX: '0.4',
+        CB_X_ADAPTIVE_SENSITIVITY: '5',
+      }),
+    ).toEqual({ failureRateThreshold: { adaptive: true, min: 0.02, max: 0.4, sensitivity: 5 } });
+    expect(
+      optionsFromEnv('CB_X', {
+        CB_X_THROTTLE_K: '1.5',
+        CB_X_THROTTLE_DURATION: '1m',
+        CB_X_THROTTLE_MAX_REJECTION: '0.8',
+      }),
+    ).toEqual({ throttle: { k: 1.5, duration: 60_000, maxRejection: 0.8 } });
+    expect(optionsFromEnv('CB_X', { CB_X_THROTTLE: 'yes' })).toEqual({ throttle: true });
+    expect(CircuitBreaker.fromEnv('x', { env: { CB_X_THROTTLE: 'true' } }).options.throttle).toEqual({
+      k: 2,
+      duration: 120_000,
+      maxRejection: 0.9,
+    });
+  });
+
+  it('refuses contradictions and bad values, naming the variable', () => {
+    expect(() =>
+      optionsFromEnv('CB_X', { CB_X_FAILURE_RATE_THRESHOLD: '0.5', CB_X_ADAPTIVE_MAX: '0.4' }),
+    ).toThrow(/`CB_X_FAILURE_RATE_THRESHOLD` is `"0.5"` but `CB_X_ADAPTIVE_MAX` is set/);
+    expect(() => optionsFromEnv('CB_X', { CB_X_THROTTLE: 'false', CB_X_THROTTLE_K: '2' })).toThrow(
+      /`CB_X_THROTTLE` is `"false"` but `CB_X_THROTTLE_K` is set/,
+    );
+    expect(() => optionsFromEnv('CB_X', { CB_X_THROTTLE_K: '0.5' })).toThrow(/`CB_X_THROTTLE_K`/);
+    expect(() => optionsFromEnv('CB_X', { CB_X_THROTLE_K: '2' })).toThrow(/did you mean `CB_X_THROTTLE_K`/);
+    expect(() => optionsFromEnv('CB_X', { CB_X_ADAPTIVE_MIN: '0.6', CB_X_ADAPTIVE_MAX: '0.5' })).toThrow(
+      /`CB_X_ADAPTIVE_MIN`.*failureRateThreshold.min/,
+    );
   });
 });

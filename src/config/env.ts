@@ -1,7 +1,12 @@
 import { editDistance } from '../options/closestName.js';
 import { describe, expected } from '../options/describe.js';
 import { resolveOptions } from '../options/resolveOptions.js';
-import type { BackoffOptions, CircuitBreakerOptions } from '../options.js';
+import type {
+  AdaptiveThresholdOptions,
+  BackoffOptions,
+  CircuitBreakerOptions,
+  ThrottleOptions,
+} from '../options.js';
 import { NAMES, type Target, WORD_COUNTS } from './envNames.js';
 import { type EnvValue, parseValue } from './envValues.js';
 
@@ -190,7 +195,7 @@ function build(found: ReadonlyMap<string, Found>): CircuitBreakerOptions {
 
   const failureThreshold = numOrOff('failureThreshold');
   if (failureThreshold !== undefined) options.failureThreshold = failureThreshold;
-  const failureRateThreshold = numOrOff('failureRateThreshold');
+  const failureRateThreshold = buildRate(get);
   if (failureRateThreshold !== undefined) options.failureRateThreshold = failureRateThreshold;
   const slowCallRateThreshold = numOrOff('slowCallRateThreshold');
   if (slowCallRateThreshold !== undefined) options.slowCallRateThreshold = slowCallRateThreshold;
@@ -219,6 +224,8 @@ function build(found: ReadonlyMap<string, Found>): CircuitBreakerOptions {
   if (window !== undefined) options.window = window;
   const backoff = buildBackoff(get);
   if (backoff !== undefined) options.backoff = backoff;
+  const throttle = buildThrottle(get);
+  if (throttle !== undefined) options.throttle = throttle;
   return options;
 }
 
@@ -251,6 +258,51 @@ function buildWindow(get: Lookup): CircuitBreakerOptions['window'] {
   if (duration !== undefined) window.duration = duration.value as number;
   if (buckets !== undefined) window.buckets = buckets.value as number;
   return window;
+}
+
+/** `FAILURE_RATE_THRESHOLD` (a share, `off` or `adaptive`); any `ADAPTIVE_*` setting means adaptive. */
+function buildRate(get: Lookup): CircuitBreakerOptions['failureRateThreshold'] {
+  const rate = get('failureRateThreshold');
+  const min = get('failureRateThreshold.min');
+  const max = get('failureRateThreshold.max');
+  const sensitivity = get('failureRateThreshold.sensitivity');
+  const setting = min ?? max ?? sensitivity;
+  if (setting === undefined) {
+    if (rate === undefined) return undefined;
+    return rate.value === 'adaptive' ? { adaptive: true } : (rate.value as number | false);
+  }
+  if (rate !== undefined && rate.value !== 'adaptive') {
+    throw new TypeError(
+      `\`${rate.variable}\` is ${show(rate.raw)} but \`${setting.variable}\` is set; ` +
+        `expected \`${rate.variable}\` to be \`adaptive\` or unset when configuring the adaptive threshold`,
+    );
+  }
+  const adaptive: AdaptiveThresholdOptions = { adaptive: true };
+  if (min !== undefined) adaptive.min = min.value as number;
+  if (max !== undefined) adaptive.max = max.value as number;
+  if (sensitivity !== undefined) adaptive.sensitivity = sensitivity.value as number;
+  return adaptive;
+}
+
+/** `THROTTLE` (a boolean); any `THROTTLE_*` setting turns it on, and `THROTTLE=false` with one is an error. */
+function buildThrottle(get: Lookup): CircuitBreakerOptions['throttle'] {
+  const flag = get('throttle');
+  const k = get('throttle.k');
+  const duration = get('throttle.duration');
+  const maxRejection = get('throttle.maxRejection');
+  const setting = k ?? duration ?? maxRejection;
+  if (setting === undefined) return flag === undefined ? undefined : (flag.value as boolean);
+  if (flag !== undefined && flag.value === false) {
+    throw new TypeError(
+      `\`${flag.variable}\` is ${show(flag.raw)} but \`${setting.variable}\` is set; ` +
+        `expected \`${flag.variable}\` to be true or unset when configuring the throttle`,
+    );
+  }
+  const throttle: ThrottleOptions = {};
+  if (k !== undefined) throttle.k = k.value as number;
+  if (duration !== undefined) throttle.duration = duration.value as number;
+  if (maxRejection !== undefined) throttle.maxRejection = maxRejection.value as number;
+  return throttle;
 }
 
 function buildBackoff(get: Lookup): CircuitBreakerOptions['backoff'] {

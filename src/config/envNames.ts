@@ -22,7 +22,14 @@ export type Target =
   | 'window.buckets'
   | 'backoff.multiplier'
   | 'backoff.max'
-  | 'backoff.jitter';
+  | 'backoff.jitter'
+  | 'failureRateThreshold.min'
+  | 'failureRateThreshold.max'
+  | 'failureRateThreshold.sensitivity'
+  | 'throttle'
+  | 'throttle.k'
+  | 'throttle.duration'
+  | 'throttle.maxRejection';
 
 /** @internal What a variable name means. */
 export interface Spec {
@@ -35,6 +42,7 @@ export interface Spec {
 const INT: ValueKind = { type: 'integer', off: false };
 const INT_OR_OFF: ValueKind = { type: 'integer', off: true };
 const RATE_OR_OFF: ValueKind = { type: 'rate', off: true };
+const RATE: ValueKind = { type: 'rate', off: false };
 const DURATION: ValueKind = { type: 'duration', min: 0, off: false };
 const POSITIVE_DURATION: ValueKind = { type: 'duration', min: 'positive', off: false };
 /** Durations a timer waits for: at most 2^31-1 ms. */
@@ -44,7 +52,10 @@ const POSITIVE_TIMER: ValueKind = { type: 'duration', min: 'positive', off: fals
 /** @internal Every variable name after the prefix. A Map, so that no name can reach `Object.prototype`. */
 export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
   ['FAILURE_THRESHOLD', { target: 'failureThreshold', kind: INT_OR_OFF }],
-  ['FAILURE_RATE_THRESHOLD', { target: 'failureRateThreshold', kind: RATE_OR_OFF }],
+  [
+    'FAILURE_RATE_THRESHOLD',
+    { target: 'failureRateThreshold', kind: { type: 'rate', off: true, adaptive: true } },
+  ],
   ['SLOW_CALL_RATE_THRESHOLD', { target: 'slowCallRateThreshold', kind: RATE_OR_OFF }],
   ['SLOW_CALL_DURATION', { target: 'slowCallDuration', kind: DURATION }],
   ['MINIMUM_CALLS', { target: 'minimumCalls', kind: INT }],
@@ -64,6 +75,13 @@ export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
   ['BACKOFF_MULTIPLIER', { target: 'backoff.multiplier', kind: { type: 'multiplier' } }],
   ['BACKOFF_MAX', { target: 'backoff.max', kind: POSITIVE_TIMER }],
   ['BACKOFF_JITTER', { target: 'backoff.jitter', kind: { type: 'share' } }],
+  ['ADAPTIVE_MIN', { target: 'failureRateThreshold.min', kind: RATE }],
+  ['ADAPTIVE_MAX', { target: 'failureRateThreshold.max', kind: RATE }],
+  ['ADAPTIVE_SENSITIVITY', { target: 'failureRateThreshold.sensitivity', kind: { type: 'positive' } }],
+  ['THROTTLE', { target: 'throttle', kind: { type: 'boolean', off: true } }],
+  ['THROTTLE_K', { target: 'throttle.k', kind: { type: 'multiplier' } }],
+  ['THROTTLE_DURATION', { target: 'throttle.duration', kind: POSITIVE_DURATION }],
+  ['THROTTLE_MAX_REJECTION', { target: 'throttle.maxRejection', kind: { type: 'share' } }],
   // The names existing deployments use.
   [
     'RECOVERY_TIMEOUT_SECONDS',

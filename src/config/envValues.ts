@@ -4,7 +4,8 @@ import { MAX_TIMER_MS, TIMER_LIMIT } from '../options/validate.js';
 /** @internal How a variable's value is read. */
 export type ValueKind =
   | { readonly type: 'integer'; readonly off: boolean }
-  | { readonly type: 'rate'; readonly off: boolean }
+  | { readonly type: 'rate'; readonly off: boolean; readonly adaptive?: true }
+  | { readonly type: 'positive' }
   | { readonly type: 'share' }
   | { readonly type: 'multiplier' }
   | { readonly type: 'duration'; readonly min: 0 | 'positive'; readonly off: boolean; readonly timer?: true }
@@ -13,8 +14,8 @@ export type ValueKind =
   | { readonly type: 'boolean'; readonly off: boolean }
   | { readonly type: 'windowType' };
 
-/** @internal A parsed value: a number, a boolean, `false` for `off`, or a window type. */
-export type EnvValue = number | boolean | 'count' | 'time';
+/** @internal A parsed value: a number, a boolean, `false` for `off`, a window type, or `adaptive`. */
+export type EnvValue = number | boolean | 'count' | 'time' | 'adaptive';
 
 const DECIMAL = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
 const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/i;
@@ -41,8 +42,13 @@ export function parseValue(variable: string, raw: string, kind: ValueKind): EnvV
       if (!(n >= 1 && Number.isSafeInteger(n))) throw new RangeError(expected(variable, form, raw));
       return n;
     }
-    case 'rate':
-      return decimal(variable, raw, value, `a number in (0, 1]${orOff}`, (n) => n > 0 && n <= 1);
+    case 'rate': {
+      if (kind.adaptive === true && lower === 'adaptive') return 'adaptive';
+      const form = `a number in (0, 1]${kind.adaptive === true ? ', `adaptive`' : ''}${orOff}`;
+      return decimal(variable, raw, value, form, (n) => n > 0 && n <= 1);
+    }
+    case 'positive':
+      return decimal(variable, raw, value, 'a number > 0', (n) => n > 0 && n < Number.POSITIVE_INFINITY);
     case 'share':
       return decimal(variable, raw, value, 'a number in [0, 1]', (n) => n <= 1);
     case 'multiplier':

@@ -316,12 +316,15 @@ export class Automaton {
       if (to === 'closed') this.#open.attempt = 0;
     }
     if (reason !== 'reset') engine.recorder.countTransition(from, to);
+    // Closing after an outage: the throttle forgets it rather than rejecting after it.
+    if (to === 'closed') engine.throttle?.clear();
     this.arm();
     if (remote === undefined) {
       const change = { from, to, reason, generation: this.#generation };
       this.tellStore(to === 'open' ? { ...change, openFor, backoffAttempt: this.periods().attempt } : change);
     }
     engine.announcer?.announce({ from, to, reason, openFor, at, counts, remoteReason: remote?.reason });
+    engine.prober?.transitioned(to);
   }
 
   /** A local transition, for the store (which adds the epoch it holds). */

@@ -4,21 +4,38 @@ import { schedulerFor, type TimeoutScheduler } from '../call/TimeoutScheduler.js
 import type { Clock } from '../clock/Clock.js';
 import type { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
 import type { CircuitBreakerEventName, CircuitBreakerEvents, Listener } from '../events.js';
-import type { CircuitBreakerMetrics } from '../metrics.js';
+import type { AdaptiveThresholdMetrics, CircuitBreakerMetrics, ThrottleMetrics } from '../metrics.js';
 import { resetOwnerOf } from '../options/sharedOptions.js';
 import type { ResolvedOptions } from '../options.js';
+import type { SavedBaseline } from '../snapshot.js';
 import { type BoundBreaker, Outcome, type RemoteState, type StateStore } from '../store/StateStore.js';
 import { Announcer } from './Announcer.js';
 import { Automaton, TRIAL } from './Automaton.js';
+import { Prober } from './Prober.js';
 import { Recorder } from './Recorder.js';
 import {
   REFUSED_BULKHEAD,
   REFUSED_DISPOSED,
   REFUSED_HALF_OPEN,
+  REFUSED_THROTTLED,
+  type RefusalMessages,
   refusalError,
   rejectionReason,
 } from './refusals.js';
 import { StoreLink } from './StoreLink.js';
+import { Throttle } from './Throttle.js';
+
+/** What the adaptive rule has learned, for `metrics()`; `null` without one. */
+function adaptiveMetrics(automaton: Automaton): AdaptiveThresholdMetrics | null {
+  const adaptive = automaton.rules.adaptive;
+  if (adaptive === undefined) return null;
+  const { failureRate, evaluations } = adaptive.baseline();
+  return {
+    baseline: failureRate,
+    threshold: adaptive.threshold,
+    learned: adaptive.learned && evaluations > 0,
+  };
+}
 
 /** {@link Engine}'s flag: calls need more than the fast path (a breaker-level timeout or fallback). */
 const SLOW_PATH = 1;
@@ -43,6 +60,10 @@ export class Engine {
   #flags: number;
   #announcer: Announcer | undefined = undefined;
   #store: StoreLink | undefined = undefined;
+  /** Client-side throttling, only when configured. */
+  readonly #throttle: Throttle | undefined;
+  /** The active recovery check, only when configured. */
+  readonly #prober: Prober | undefined;
   #inFlight = 0;
   /**
    * The fast path's outcome handlers of generation {@link Engine.#handlersGeneration}, kept from a
@@ -59,6 +80,8 @@ export class Engine {
     this.options = options;
     this.#flags = options.timeout !== false || options.fallback !== undefined ? SLOW_PATH : 0;
     if (options.logger !== undefined) this.#announcer = new Announcer(this);
+    this.#throttle = options.throttle === false ? undefined : new Throttle(options, options.throttle);
+    this.#prober = options.probe === undefined ? undefined : new Prober(this, options.probe);
     this.recorder = new Recorder(this);
     this.automaton = new Automaton(this);
   }
@@ -77,6 +100,16 @@ export class Engine {
     return this.#store;
   }
 
+  /** Exists only for a breaker that throttles. */
+  get throttle(): Throttle | undefined {
+    return this.#throttle;
+  }
+
+  /** Exists only for a breaker with a probe. */
+  get prober(): Prober | undefined {
+    return this.#prober;
+  }
+
   get inFlight(): number {
     return this.#inFlight;
   }
@@ -90,12 +123,13 @@ export class Engine {
     return (this.#flags & DISPOSED) !== 0;
   }
 
-  /** Whether anything wants transitions on time (a listener, a logger, a store). */
+  /** Whether anything wants transitions on time (a listener, a logger, a store, a probe). */
   observed(): boolean {
     return (
       !this.disposed &&
       (this.options.logger !== undefined ||
         this.#store !== undefined ||
+        this.#prober !== undefined ||
         (this.#announcer?.listeners ?? 0) > 0)
     );
   }
@@ -144,6 +178,9 @@ export class Engine {
       if (gate === TRIAL) return this.admitTrial();
     }
     if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
+    const throttle = this.#throttle;
+    if (throttle !== undefined && state === 'closed' && throttle.refuses(this.clock.now()))
+      return REFUSED_THROTTLED;
     this.#inFlight++;
     return automaton.generation;
   }
@@ -167,7 +204,22 @@ export class Engine {
   /** Counts a refusal and builds the error for it (without a stack on the open paths). */
   refuse(code: number): CircuitBreakerError {
     this.countRefused(code);
-    return refusalError(code, this.name, this.automaton, this.options.maxConcurrentCalls);
+    return refusalError(code, this.name, this, this.options.maxConcurrentCalls);
+  }
+
+  /** The refusal messages (kept with the automaton's open period). */
+  refusalMessages(name: string): RefusalMessages {
+    return this.automaton.refusalMessages(name);
+  }
+
+  /** Ms until the open period ends, as of the last refusal. */
+  retryAfter(): number {
+    return this.automaton.retryAfter();
+  }
+
+  /** The throttle's rejection probability now (0 without one). */
+  throttleProbability(): number {
+    return this.#throttle?.probability(this.clock.now()) ?? 0;
   }
 
   /** Counts a refusal without building its error (`tryAcquire()` returns `undefined`). */
@@ -228,6 +280,9 @@ export class Engine {
       return true;
     }
     this.settleIgnored(generation, error);
+    // Not a failure of the dependency: for the throttle, it accepted the call.
+    if (this.#throttle !== undefined && this.automaton.state === 'closed')
+      this.#throttle.accept(this.clock.now());
     return false;
   }
 
@@ -270,6 +325,7 @@ export class Engine {
     const automaton = this.automaton;
     if (generation < automaton.resetGeneration) return;
     const slow = this.recorder.success(start);
+    if (this.#throttle !== undefined && automaton.state === 'closed') this.#throttle.accept(this.clock.now());
     if (!automaton.isCurrent(generation)) return;
     this.#store?.record(slow ? Outcome.SlowSuccess : Outcome.Success, generation);
     automaton.decide(false, slow);
@@ -300,6 +356,7 @@ export class Engine {
     this.automaton.refresh(); // what fell due before the reset belongs to the counts it clears
     resetOwnerOf(this.options)?.retire(this.metrics(), this.recorder.latencyHistogram());
     this.recorder.clear();
+    this.#throttle?.clear();
     this.automaton.reset(remote);
   }
 
@@ -310,9 +367,15 @@ export class Engine {
     else this.automaton.applyRemote(remote);
   }
 
-  /** Restores a saved state at construction. */
-  restore(state: CircuitState, remainingOpenMs: number, attempt: number): void {
+  /** Restores a saved state at construction (and what an adaptive rule had learned). */
+  restore(
+    state: CircuitState,
+    remainingOpenMs: number,
+    attempt: number,
+    baseline: SavedBaseline | undefined,
+  ): void {
     this.automaton.restore(state, remainingOpenMs, attempt);
+    if (baseline !== undefined) this.automaton.rules.adaptive?.restore(baseline);
   }
 
   /** Stops the deadline timer, forgets the listeners, releases the store; later calls are refused. */
@@ -320,6 +383,7 @@ export class Engine {
     if (this.disposed) return;
     this.#flags |= DISPOSED;
     this.automaton.dispose();
+    this.#prober?.dispose();
     const store = this.#store;
     this.#store = undefined;
     store?.release();
@@ -358,7 +422,16 @@ export class Engine {
       transitions: recorder.transitionCounts(),
       openedAt,
       retryAt,
+      adaptive: adaptiveMetrics(automaton),
+      throttle: this.#throttleMetrics(),
     };
+  }
+
+  #throttleMetrics(): ThrottleMetrics | null {
+    const throttle = this.#throttle;
+    if (throttle === undefined) return null;
+    const now = this.clock.now();
+    return { rejectionProbability: throttle.probability(now), ...throttle.counts(now) };
   }
 
   /** Sends an internal failure (a throwing classifier or backoff) to `logger.error`. */

@@ -94,3 +94,15 @@ export function openPeriod(options: ResolvedOptions, attempt: number): number {
   const base = Math.min(options.resetTimeout * backoff.multiplier ** (attempt - 1), backoff.max);
   return backoff.jitter === 0 ? base : base * (1 - backoff.jitter * options.random());
 }
+
+/**
+ * @internal {@link openPeriod} for a store deciding a fleet-wide opening: never throws (a failing
+ * backoff function gives `resetTimeout`).
+ */
+export function openPeriodOrReset(options: ResolvedOptions, attempt: number): number {
+  try {
+    return openPeriod(options, attempt);
+  } catch {
+    return options.resetTimeout;
+  }
+}

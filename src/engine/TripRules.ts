@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../options.js';
 import { CountWindow } from '../window/CountWindow.js';
 import { FAILURE, type OutcomeWindow, SLOW } from '../window/OutcomeWindow.js';
 import { TimeWindow } from '../window/TimeWindow.js';
+import { AdaptiveFailureRate } from './AdaptiveFailureRate.js';
 
 /** @internal The window's counts at one moment. */
 export interface WindowCounts {
@@ -61,7 +62,8 @@ function rulesOf(options: ResolvedOptions): readonly TripRule[] {
   if (rules === undefined) {
     const list: TripRule[] = [];
     if (options.failureThreshold !== false) list.push(new ConsecutiveFailures(options.failureThreshold));
-    if (options.failureRateThreshold !== false) list.push(new FailureRate(options.failureRateThreshold));
+    if (typeof options.failureRateThreshold === 'number')
+      list.push(new FailureRate(options.failureRateThreshold));
     if (options.slowCallRateThreshold !== false) list.push(new SlowCallRate(options.slowCallRateThreshold));
     rules = Object.freeze(list);
     sharedRules.set(options, rules);
@@ -84,10 +86,14 @@ export class TripRules {
    */
   #window: OutcomeWindow | number = 0;
   consecutiveFailures = 0;
+  /** The adaptive failure-rate rule, the one rule with state of its own (only when configured). */
+  readonly adaptive: AdaptiveFailureRate | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#rules = rulesOf(options);
+    const rate = options.failureRateThreshold;
+    this.adaptive = typeof rate === 'object' ? new AdaptiveFailureRate(options, rate) : undefined;
   }
 
   /** Calls in the window. */
@@ -111,7 +117,7 @@ export class TripRules {
   /** Records one outcome and says which rule, if any, now holds. */
   record(failure: boolean, slow: boolean): TripReason | undefined {
     const clean = this.#window;
-    if (!failure && !slow && typeof clean === 'number') {
+    if (!failure && !slow && typeof clean === 'number' && this.adaptive === undefined) {
       const window = this.#options.window;
       if (window.type === 'count') {
         // A success before any failure: the window is just a count (small enough to inline).
@@ -131,15 +137,19 @@ export class TripRules {
     let window = this.#window;
     if (typeof window === 'number') window = this.#window = createWindow(o, window);
     window.record((failure ? FAILURE : 0) | (slow ? SLOW : 0), o.window.type === 'time' ? o.clock.now() : 0);
+    // The adaptive rule learns from every outcome, whether or not the gate below lets rules trip.
+    const adaptiveHolds = this.adaptive?.observe(failure, window) === true;
     if (window.calls < o.minimumCalls) return undefined;
     for (const rule of this.#rules) if (rule.holds(this, failure)) return rule.reason;
-    return undefined;
+    return adaptiveHolds ? 'failure_rate' : undefined;
   }
 
   /** The threshold of the rule behind `reason`, or of the first rule for other transitions (logs). */
   threshold(reason: TransitionReason): number | false {
     const rules = this.#rules;
     for (const rule of rules) if (rule.reason === reason) return rule.threshold;
+    if (this.adaptive !== undefined && (reason === 'failure_rate' || rules.length === 0))
+      return this.adaptive.threshold;
     return rules[0]?.threshold ?? false;
   }
 
@@ -156,6 +166,7 @@ export class TripRules {
 
   clear(): void {
     this.consecutiveFailures = 0;
+    this.adaptive?.clear();
     if (typeof this.#window === 'number') this.#window = 0;
     else this.#window.clear();
   }

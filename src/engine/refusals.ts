@@ -1,6 +1,7 @@
 import { BulkheadFullError } from '../errors/BulkheadFullError.js';
 import { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
 import { CircuitBreakerOpenError, openMessage } from '../errors/CircuitBreakerOpenError.js';
+import { CircuitBreakerThrottledError, throttledMessage } from '../errors/CircuitBreakerThrottledError.js';
 import type { RejectionReason } from '../events.js';
 
 /** @internal Admission results below zero: why a call was refused. */
@@ -9,8 +10,16 @@ export const REFUSED_HALF_OPEN = -2;
 export const REFUSED_FORCED = -3;
 export const REFUSED_BULKHEAD = -4;
 export const REFUSED_DISPOSED = -5;
+export const REFUSED_THROTTLED = -6;
 
-const REASONS: readonly RejectionReason[] = ['open', 'half_open_full', 'forced_open', 'bulkhead', 'disposed'];
+const REASONS: readonly RejectionReason[] = [
+  'open',
+  'half_open_full',
+  'forced_open',
+  'bulkhead',
+  'disposed',
+  'throttled',
+];
 
 /** @internal The `rejected` event's reason for a refusal code. */
 export function rejectionReason(code: number): RejectionReason {
@@ -22,6 +31,7 @@ export interface RefusalMessages {
   readonly open: string;
   readonly half_open: string;
   readonly forced_open: string;
+  readonly throttled: string;
 }
 
 /** @internal */
@@ -30,6 +40,7 @@ export function refusalMessages(name: string): RefusalMessages {
     open: openMessage(name, 'open'),
     half_open: openMessage(name, 'half_open'),
     forced_open: openMessage(name, 'forced_open'),
+    throttled: throttledMessage(name),
   };
 }
 
@@ -38,6 +49,8 @@ export interface RefusalSource {
   /** The breaker's refusal messages (kept with its open period, which every open refusal has). */
   refusalMessages(name: string): RefusalMessages;
   retryAfter(): number;
+  /** The throttle's rejection probability (for a throttled refusal). */
+  throttleProbability(): number;
 }
 
 /**
@@ -58,6 +71,8 @@ export function refusalError(
   switch (code) {
     case REFUSED_OPEN:
       return CircuitBreakerOpenError.fast(name, 'open', source.retryAfter(), messages.open);
+    case REFUSED_THROTTLED:
+      return CircuitBreakerThrottledError.fast(name, source.throttleProbability(), messages.throttled);
     case REFUSED_FORCED:
       return CircuitBreakerOpenError.fast(
         name,

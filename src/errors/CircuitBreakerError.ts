@@ -6,6 +6,7 @@ export type CircuitBreakerErrorCode =
   | 'ERR_CIRCUIT_OPEN'
   | 'ERR_CIRCUIT_TIMEOUT'
   | 'ERR_CIRCUIT_BULKHEAD'
+  | 'ERR_CIRCUIT_THROTTLED'
   | 'ERR_CIRCUIT_DISPOSED';
 
 /**

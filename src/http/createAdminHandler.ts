@@ -1,7 +1,7 @@
+import { expected } from '../options/describe.js';
 import type { CircuitBreakerRegistry } from '../registry/CircuitBreakerRegistry.js';
 import { AdminEndpoints } from './AdminEndpoints.js';
 import { type AdminHandler, asHandler } from './AdminHandler.js';
-import { expected } from './expected.js';
 import { type AdminHandlerOptions, resolveHandlerOptions } from './handlerOptions.js';
 import { RegistrySource } from './RegistrySource.js';
 

@@ -1,7 +1,7 @@
+import { expected } from '../options/describe.js';
 import type { StoreAdmin } from '../store/StateStore.js';
 import { AdminEndpoints } from './AdminEndpoints.js';
 import { type AdminHandler, asHandler } from './AdminHandler.js';
-import { expected } from './expected.js';
 import { FleetSource } from './FleetSource.js';
 import { type AdminHandlerOptions, resolveHandlerOptions } from './handlerOptions.js';
 

@@ -1,5 +1,5 @@
+import { expected } from '../options/describe.js';
 import type { Logger } from '../options.js';
-import { expected } from './expected.js';
 
 /** Options of {@link createAdminHandler} and {@link createFleetHandler}. */
 export interface AdminHandlerOptions {

@@ -1,5 +1,5 @@
+import { expected } from '../options/describe.js';
 import { isDuration, MAX_DURATION, parseDuration } from './duration.js';
-import { expected } from './expected.js';
 import type { ControlCommand } from './routes.js';
 
 /** @internal The open period a control request asks for, or why it cannot be used. */

@@ -48,6 +48,8 @@ export const OPTION_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
   'include',
   'isResultFailure',
   'maxConcurrentCalls',
+  'throttle',
+  'probe',
   'latencySampling',
   'random',
   'critical',
@@ -97,7 +99,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     throw new TypeError(expected('name', 'a non-empty string', name));
 
   const givenThreshold = optionalInteger('failureThreshold', o.failureThreshold, 1);
-  const failureRateThreshold = rate('failureRateThreshold', o.failureRateThreshold);
+  const failureRateThreshold = resolveRate(o.failureRateThreshold);
   const slowCallRateThreshold = rate('slowCallRateThreshold', o.slowCallRateThreshold);
   // With no rule active after merging, the consecutive rule applies, unless `failureThreshold: false`
   // itself was given: switching off an inherited rate rule must not leave a breaker that never trips.
@@ -110,7 +112,9 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
   // a time window, and an explicit count window cannot carry a rate rule.
   const window = o.window === undefined && store !== undefined ? STORE_WINDOW : resolveWindow(o.window);
   const hasRateRule = failureRateThreshold !== false || slowCallRateThreshold !== false;
-  if (store !== undefined && hasRateRule && window.type === 'count') {
+  // The adaptive rule is a local decision: it may count over a count window with a store.
+  const sharedRateRule = typeof failureRateThreshold === 'number' || slowCallRateThreshold !== false;
+  if (store !== undefined && sharedRateRule && window.type === 'count') {
     throw new RangeError(
       'A rate rule over a count window cannot be shared through a store (`window` is ' +
         `\`${describe(o.window)}\`); use a time window such as { type: 'time', duration: 60_000, buckets: 10 }`,
@@ -170,6 +174,8 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     isResultFailure: fn('isResultFailure', o.isResultFailure),
     random: fn('random', o.random) ?? Math.random,
     maxConcurrentCalls,
+    throttle: resolveThrottle(o.throttle),
+    probe: fn('probe', o.probe),
     latencySampling,
     critical: bool('critical', o.critical),
     logger: withMethods<Logger>(
@@ -237,6 +243,70 @@ function resolveWindow(value: unknown): ResolvedOptions['window'] {
     return Object.freeze({ type: 'time', duration: windowDuration, buckets });
   }
   throw new TypeError(expected('window.type', '"count" or "time"', w.type));
+}
+
+function resolveRate(value: unknown): ResolvedOptions['failureRateThreshold'] {
+  if (typeof value !== 'object' || value === null) {
+    if (value === undefined || value === false || typeof value === 'number')
+      return rate('failureRateThreshold', value);
+    throw new TypeError(
+      expected(
+        'failureRateThreshold',
+        'a number in (0, 1], false, or { adaptive: true, min, max, sensitivity }',
+        value,
+      ),
+    );
+  }
+  const a = value as Record<string, unknown>;
+  nestedKeys('failureRateThreshold', a, ['adaptive', 'min', 'max', 'sensitivity']);
+  if (a.adaptive !== true) {
+    throw new TypeError(
+      expected('failureRateThreshold.adaptive', 'true (or give a number in (0, 1])', a.adaptive),
+    );
+  }
+  const min = a.min === undefined ? DEFAULTS.adaptiveMin : shareAbove0('failureRateThreshold.min', a.min);
+  const max = a.max === undefined ? DEFAULTS.adaptiveMax : shareAbove0('failureRateThreshold.max', a.max);
+  if (min > max) {
+    throw new RangeError(
+      expected('failureRateThreshold.min', `at most failureRateThreshold.max (${max})`, min),
+    );
+  }
+  const sensitivity =
+    a.sensitivity === undefined
+      ? DEFAULTS.adaptiveSensitivity
+      : number('failureRateThreshold.sensitivity', a.sensitivity, 'a number > 0');
+  if (!(sensitivity > 0 && sensitivity < Number.POSITIVE_INFINITY)) {
+    throw new RangeError(expected('failureRateThreshold.sensitivity', 'a number > 0', sensitivity));
+  }
+  return Object.freeze({ adaptive: true, min, max, sensitivity });
+}
+
+function shareAbove0(option: string, value: unknown): number {
+  const form = 'a number in (0, 1]';
+  const n = number(option, value, form);
+  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value));
+  return n;
+}
+
+function resolveThrottle(value: unknown): ResolvedOptions['throttle'] {
+  if (value === undefined || value === false) return false;
+  const t = (value === true ? {} : value) as Record<string, unknown>;
+  if (typeof t !== 'object' || t === null) {
+    throw new TypeError(expected('throttle', '{ k, duration, maxRejection }, or a boolean', value));
+  }
+  nestedKeys('throttle', t, ['k', 'duration', 'maxRejection']);
+  const k = t.k === undefined ? DEFAULTS.throttleK : number('throttle.k', t.k, 'a number >= 1');
+  if (!(k >= 1 && k < Number.POSITIVE_INFINITY))
+    throw new RangeError(expected('throttle.k', 'a number >= 1', k));
+  return Object.freeze({
+    k,
+    duration:
+      t.duration === undefined ? DEFAULTS.throttleDuration : positive('throttle.duration', t.duration),
+    maxRejection:
+      t.maxRejection === undefined
+        ? DEFAULTS.throttleMaxRejection
+        : share('throttle.maxRejection', t.maxRejection),
+  });
 }
 
 function resolveBackoff(value: unknown): ResolvedOptions['backoff'] {

@@ -1,6 +1,6 @@
 import type { CircuitState } from '../CircuitState.js';
+import { openPeriodOrReset } from '../engine/OpenPeriod.js';
 import type { ResolvedOptions } from '../options.js';
-import { openPeriodOf } from '../store/openPeriodOf.js';
 import type {
   BoundBreaker,
   LocalTransition,
@@ -8,7 +8,7 @@ import type {
   RemoteState,
   StoreBinding,
 } from '../store/StateStore.js';
-import { sharedWindow } from '../store/sharedRules.js';
+import { sharedFailureRate, sharedWindow } from '../store/sharedRules.js';
 import type { ClockSync } from './ClockSync.js';
 import { type BreakerKeys, breakerKeys, keyList, sequenceKey } from './keys.js';
 import { PendingCounts, type Report } from './PendingCounts.js';
@@ -302,10 +302,10 @@ export class RedisBinding implements StoreBinding {
       store.margin,
       3 * store.reconcileInterval,
       options.failureThreshold === false ? 0 : options.failureThreshold,
-      options.failureRateThreshold === false ? 0 : options.failureRateThreshold,
+      sharedFailureRate(options) || 0,
       options.slowCallRateThreshold === false ? 0 : options.slowCallRateThreshold,
       options.minimumCalls,
-      openPeriodOf(options, 1, Math.random),
+      openPeriodOrReset(options, 1),
       store.quorum,
       report.leading,
       report.hadSuccess ? 1 : 0,
@@ -455,7 +455,7 @@ export class RedisBinding implements StoreBinding {
 function urgentShare(options: ResolvedOptions): number {
   let share = Number.POSITIVE_INFINITY;
   if (options.failureThreshold !== false) share = Math.ceil(options.failureThreshold / 2);
-  if (options.failureRateThreshold !== false)
-    share = Math.min(share, Math.ceil((options.minimumCalls * options.failureRateThreshold) / 2));
+  const rate = sharedFailureRate(options);
+  if (rate !== false) share = Math.min(share, Math.ceil((options.minimumCalls * rate) / 2));
   return Math.max(1, share);
 }

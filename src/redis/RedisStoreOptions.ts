@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { expected } from '../store/expected.js';
+import { expected } from '../options/describe.js';
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {

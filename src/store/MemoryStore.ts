@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../clock/Clock.js';
+import { expected } from '../options/describe.js';
 import type { ResolvedOptions } from '../options.js';
-import { expected } from './expected.js';
 import { MemoryBinding } from './memory/MemoryBinding.js';
 import { MemoryFleet } from './memory/MemoryFleet.js';
 import type {

@@ -25,11 +25,20 @@ export function sharedTrip(options: ResolvedOptions, counts: SharedCounts): Tran
   if (counts.calls < options.minimumCalls) return undefined;
   const threshold = options.failureThreshold;
   if (threshold !== false && counts.run >= threshold) return 'failure_threshold';
-  const rate = options.failureRateThreshold;
+  const rate = sharedFailureRate(options);
   if (rate !== false && counts.failures / counts.calls >= rate) return 'failure_rate';
   const slowRate = options.slowCallRateThreshold;
   if (slowRate !== false && counts.slow / counts.calls >= slowRate) return 'slow_call_rate';
   return undefined;
+}
+
+/**
+ * The failure-rate threshold the fleet shares: a fixed one. An adaptive rule learns one instance's
+ * dependency and decides locally (its trips open the fleet like any local trip), so it is not shared.
+ */
+export function sharedFailureRate(options: ResolvedOptions): number | false {
+  const rate = options.failureRateThreshold;
+  return typeof rate === 'number' ? rate : false;
 }
 
 /**

@@ -41,6 +41,11 @@ export class CountWindow implements OutcomeWindow {
 
   advance(_now: number): void {}
 
+  /** Calls the window holds when full. */
+  get size(): number {
+    return this.#size;
+  }
+
   /** Starts a cleared window as if `count` successes had been recorded (at most `size` are kept). */
   fillWithSuccesses(count: number): void {
     this.calls = Math.min(count, this.#size);

@@ -17,6 +17,11 @@ export class TimeWindow implements OutcomeWindow {
   failures = 0;
   slowCalls = 0;
 
+  /** The index of the newest slice (it changes when a slice closes: the adaptive rule evaluates then). */
+  get slice(): number {
+    return this.#newest;
+  }
+
   constructor(duration: number, buckets: number) {
     this.#slices = buckets;
     this.#sliceMs = duration / buckets;

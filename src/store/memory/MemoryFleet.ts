@@ -1,8 +1,8 @@
 import type { CircuitState } from '../../CircuitState.js';
 import type { Clock } from '../../clock/Clock.js';
+import { openPeriodOrReset } from '../../engine/OpenPeriod.js';
 import type { TransitionReason } from '../../events.js';
 import type { ResolvedOptions } from '../../options.js';
-import { openPeriodOf } from '../openPeriodOf.js';
 import type { FleetStatus, LocalTransition, RemoteState } from '../StateStore.js';
 import { sharedTrip, sharedWindow } from '../sharedRules.js';
 
@@ -109,7 +109,7 @@ export class MemoryFleet {
     this.#change(undefined, now, {
       state: 'open',
       reason,
-      openFor: openPeriodOf(member.options, 1, Math.random),
+      openFor: openPeriodOrReset(member.options, 1),
       attempt: 1,
     });
   }

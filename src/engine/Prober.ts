@@ -1,0 +1,122 @@
+import type { CircuitState } from '../CircuitState.js';
+import { setUnrefTimeout } from '../clock/Clock.js';
+import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError.js';
+import type { Probe } from '../options.js';
+import type { Engine } from './Engine.js';
+
+/** While half-open without a trial (no slot, or the fleet's lease elsewhere), ask again this often at most. */
+const RETRY_MS = 1000;
+
+/**
+ * @internal The active recovery check (the `probe` option): when the breaker enters half-open, it
+ * runs the probe itself as a trial, through the engine's admission like any call, so that a quiet
+ * service recovers without waiting for traffic; with a store the trial permit (the fleet's lease)
+ * lets one instance probe per round. One probe runs at a time; a round that needs more successes
+ * (`successThreshold`) probes again. A probe that hangs is cut by the round's `halfOpenTimeout`: its
+ * signal aborts and its late outcome is stale. Its only timer is unref'd: it never keeps a process
+ * alive. Created only for breakers with a probe.
+ */
+export class Prober {
+  readonly #engine: Engine;
+  readonly #probe: Probe;
+  /** The running probe's controller (one probe at a time). */
+  #running: AbortController | undefined = undefined;
+  #queued = false;
+  #retry: unknown = undefined;
+
+  constructor(engine: Engine, probe: Probe) {
+    this.#engine = engine;
+    this.#probe = probe;
+  }
+
+  /** A transition happened: entering half-open probes soon; leaving it stops the running probe. */
+  transitioned(to: CircuitState): void {
+    if (to === 'half_open') {
+      this.#soon();
+      return;
+    }
+    this.#clearRetry();
+    const running = this.#running;
+    if (running === undefined) return;
+    this.#running = undefined;
+    try {
+      running.abort(new CircuitBreakerTimeoutError(this.#engine.name, this.#engine.options.halfOpenTimeout));
+    } catch (error) {
+      this.#engine.reportError(error, "an 'abort' listener on the probe's signal threw");
+    }
+  }
+
+  dispose(): void {
+    this.transitioned('closed');
+  }
+
+  /** Probes in a microtask: never inside the transition that asked for it. */
+  #soon(): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => {
+      this.#queued = false;
+      this.#start();
+    });
+  }
+
+  #start(): void {
+    const engine = this.#engine;
+    this.#clearRetry();
+    if (engine.disposed || this.#running !== undefined) return;
+    const automaton = engine.automaton;
+    automaton.refresh();
+    if (automaton.state !== 'half_open') return;
+    const generation = engine.admit();
+    if (generation < 0) {
+      // Every trial slot is taken, or another instance holds the fleet's lease: ask again later.
+      this.#retry = setUnrefTimeout(
+        engine.clock,
+        () => this.#start(),
+        Math.min(RETRY_MS, engine.options.halfOpenTimeout),
+      );
+      return;
+    }
+    const controller = new AbortController();
+    this.#running = controller;
+    const start = engine.recorder.startTime();
+    let result: unknown;
+    try {
+      result = this.#probe({ signal: controller.signal });
+    } catch (error) {
+      this.#settled(controller);
+      engine.settleError(generation, start, error);
+      this.#again();
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        this.#settled(controller);
+        engine.settleValue(generation, start, value);
+        this.#again();
+      },
+      (error: unknown) => {
+        this.#settled(controller);
+        engine.settleError(generation, start, error);
+        this.#again();
+      },
+    );
+  }
+
+  #settled(controller: AbortController): void {
+    if (this.#running === controller) this.#running = undefined;
+  }
+
+  /** After a probe: a round that is still half-open needs another success. */
+  #again(): void {
+    const automaton = this.#engine.automaton;
+    automaton.refresh();
+    if (automaton.state === 'half_open') this.#soon();
+  }
+
+  #clearRetry(): void {
+    if (this.#retry === undefined) return;
+    this.#engine.clock.clearTimeout(this.#retry);
+    this.#retry = undefined;
+  }
+}
