@@ -35,6 +35,7 @@ export class Call<T> implements CallContext, Deadline {
    * it, and that code is thrown away (the next calls measured 12-15x their steady cost). This
    * instance, made like a real call with a timeout, keeps the class alive; it is never run.
    */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held, never read: it keeps the class alive
   static #keepShape: unknown;
   static {
     Call.#keepShape = new Call<unknown>(

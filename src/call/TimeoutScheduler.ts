@@ -53,6 +53,7 @@ export class TimeoutScheduler {
    * the timeout path depends weakly on the timer handles' hidden class, and when every handle of a
    * quiet process dies in a garbage collection that code would be thrown away.
    */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held, never read: it keeps the class alive
   #spent: unknown = undefined;
 
   constructor(clock: Clock) {
