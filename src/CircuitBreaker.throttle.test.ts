@@ -92,7 +92,7 @@ describe('throttle', () => {
     const clock = new FakeClock();
     const random = vi.fn(() => 0); // every draw refuses when the probability is above 0
     const breaker = new CircuitBreaker({ clock, failureThreshold: false, throttle: true, random });
-    for (let i = 0; i < 20; i++) await breaker.call(() => Promise.reject(ERROR)).catch(() => {});
+    for (let i = 0; i < 40; i++) await breaker.call(() => Promise.reject(ERROR)).catch(() => {});
     const refusedBefore = breaker.metrics().rejectedCalls;
     expect(refusedBefore).toBeGreaterThan(0);
     const reasons: string[] = [];
@@ -139,5 +139,15 @@ describe('throttle', () => {
       new RangeError('Expected `throttle.k` to be a number >= 1, got `0.5`'),
     );
     expect(() => new CircuitBreaker({ throttle: { kk: 2 } as never })).toThrow(/did you mean `throttle.k`/);
+  });
+});
+
+describe('throttle on a fresh history', () => {
+  it('refuses nothing until the history holds 20 requests: calls in flight are not yet accepted', () => {
+    const breaker = new CircuitBreaker({ clock: new FakeClock(), throttle: true, random: () => 0 });
+    const permits = Array.from({ length: 19 }, () => breaker.tryAcquire());
+    expect(permits.every((permit) => permit !== undefined)).toBe(true);
+    expect(breaker.tryAcquire()).toBeDefined(); // the 20th sees 19 requests
+    expect(breaker.tryAcquire()).toBeUndefined(); // now 20 requests, none accepted yet
   });
 });

@@ -2,6 +2,13 @@ import type { ResolvedOptions, ThrottleOptions } from '../options.js';
 
 /** Slices of the throttle's history: the oldest is forgotten whole. */
 const SLICES = 12;
+/**
+ * A history with fewer requests refuses nothing. Requests are counted before their call and accepts
+ * when it ends, so in a fresh history (a new breaker, or one that just closed again) the calls in
+ * flight alone would make the probability positive: the second of two concurrent first calls
+ * would be refused half the time.
+ */
+const MIN_REQUESTS = 20;
 
 /**
  * @internal Client-side adaptive throttling (Google SRE book, "Handling Overload"): over the last
@@ -65,6 +72,7 @@ export class Throttle {
   }
 
   #probability(): number {
+    if (this.#requests < MIN_REQUESTS) return 0;
     const p = (this.#requests - this.#k * this.#accepts) / (this.#requests + 1);
     return p <= 0 ? 0 : Math.min(this.#maxRejection, p);
   }

@@ -5,6 +5,7 @@ import type {
   LatencyHistogramSnapshot,
   TransitionCounts,
 } from '../index.js';
+import { worstState } from '../registry/health.js';
 
 /** @internal The five states, in the order exporters list them. */
 export const STATES: readonly CircuitState[] = Object.freeze([
@@ -38,9 +39,6 @@ export const USUAL_TRANSITIONS: readonly (readonly [CircuitState, CircuitState])
   ['half_open', 'closed'],
   ['half_open', 'open'],
 ]);
-
-/** Worst first: the state a keyed group reports (as `registry.health()` does). */
-const SEVERITY: readonly CircuitState[] = ['forced_open', 'open', 'half_open', 'forced_closed'];
 
 /** @internal One exported entry: a breaker registered by name, or a keyed group as a whole. */
 export interface BreakerReading {
@@ -98,7 +96,7 @@ function groupReading(group: KeyedGroupStatus, latency: boolean): BreakerReading
   const { totals } = group;
   return {
     name: group.name,
-    state: SEVERITY.find((state) => group.states[state] > 0) ?? 'closed',
+    state: worstState(group.states),
     members: group.states,
     calls: {
       success: totals.successfulCalls,

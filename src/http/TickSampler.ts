@@ -1,10 +1,10 @@
 import type { CircuitBreaker } from '../CircuitBreaker.js';
 import type { CircuitState } from '../CircuitState.js';
+import { worstState } from '../registry/health.js';
 import type { KeyedGroupStatus } from '../registry/KeyedBreakers.js';
 import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { histogramQuantile } from './histogramQuantile.js';
 import { type DashboardItem, MAX_LISTED_KEYS } from './protocol.js';
-import { worstState } from './views.js';
 
 /** The counters of one breaker or group at the previous sample. */
 interface Previous {

@@ -1,6 +1,7 @@
 import type { CircuitBreaker } from '../CircuitBreaker.js';
 import type { CircuitState } from '../CircuitState.js';
 import type { CircuitBreakerMetrics } from '../metrics.js';
+import { worstState } from '../registry/health.js';
 import type { KeyedGroupStatus, KeyedGroupTotals } from '../registry/KeyedBreakers.js';
 import type { FleetStatus } from '../store/StateStore.js';
 import type { LatencySummary } from '../window/LatencyHistogram.js';
@@ -55,28 +56,6 @@ export type AdminView = BreakerView | GroupView | FleetView;
 export interface BreakerList {
   readonly breakers: readonly (BreakerView | FleetView)[];
   readonly groups: readonly GroupView[];
-}
-
-const SEVERITY: Readonly<Record<CircuitState, number>> = {
-  closed: 0,
-  forced_closed: 1,
-  half_open: 2,
-  open: 3,
-  forced_open: 4,
-};
-
-/** @internal How bad a state is, for sorting: forced_open > open > half_open > forced_closed > closed. */
-export function severity(state: CircuitState): number {
-  return SEVERITY[state];
-}
-
-/** @internal The worst state that has at least one breaker in `states`. */
-export function worstState(states: Readonly<Record<CircuitState, number>>): CircuitState {
-  let worst: CircuitState = 'closed';
-  for (const state of Object.keys(SEVERITY) as CircuitState[]) {
-    if (states[state] > 0 && SEVERITY[state] > SEVERITY[worst]) worst = state;
-  }
-  return worst;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import type { CircuitState } from '../CircuitState.js';
 import type { Clock } from '../clock/Clock.js';
-import type { TransitionCounts } from '../metrics.js';
+import type { CircuitBreakerMetrics } from '../metrics.js';
 import { expected } from '../options/describe.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import { setResetOwner, shareOptions } from '../options/sharedOptions.js';
@@ -37,18 +37,19 @@ export interface KeyedBreakersOptions extends Omit<CircuitBreakerOptions, 'name'
 }
 
 /** Cumulative counts of a keyed group: its members' summed, monotonic through evictions and resets. */
-export interface KeyedGroupTotals {
-  readonly totalCalls: number;
-  readonly successfulCalls: number;
-  readonly failedCalls: number;
-  readonly rejectedCalls: number;
-  readonly ignoredCalls: number;
-  readonly timeouts: number;
-  readonly slowCalls: number;
-  readonly fallbacks: number;
-  readonly stateTransitions: number;
-  readonly transitions: TransitionCounts;
-}
+export type KeyedGroupTotals = Pick<
+  CircuitBreakerMetrics,
+  | 'totalCalls'
+  | 'successfulCalls'
+  | 'failedCalls'
+  | 'rejectedCalls'
+  | 'ignoredCalls'
+  | 'timeouts'
+  | 'slowCalls'
+  | 'fallbacks'
+  | 'stateTransitions'
+  | 'transitions'
+>;
 
 /** A keyed group as one entry ({@link KeyedBreakers.status}, `registry.groups()`). */
 export interface KeyedGroupStatus {

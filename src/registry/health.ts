@@ -52,6 +52,15 @@ const SEVERITY: Readonly<Record<CircuitState, number>> = {
   forced_open: 4,
 };
 
+/** @internal The worst state that has at least one breaker in `states` (a keyed group's breakers per state). */
+export function worstState(states: Readonly<Record<CircuitState, number>>): CircuitState {
+  let worst: CircuitState = 'closed';
+  for (const state of Object.keys(SEVERITY) as CircuitState[]) {
+    if (states[state] > 0 && SEVERITY[state] > SEVERITY[worst]) worst = state;
+  }
+  return worst;
+}
+
 /** @internal The worse of two states (forced_open > open > half_open > forced_closed > closed). */
 export function worseState(a: CircuitState, b: CircuitState): CircuitState {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
