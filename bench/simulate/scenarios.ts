@@ -143,6 +143,22 @@ export const SCENARIOS: readonly Scenario[] = [
         tolerance: 1_000,
         says: 'recovers as fast as',
       },
+      {
+        variant: 'adaptive',
+        than: 'fixed',
+        measure: 'recover',
+        better: 'no higher',
+        tolerance: 1_000,
+        says: 'recovers as fast as',
+      },
+      {
+        variant: 'adaptive + throttle',
+        than: 'fixed',
+        measure: 'recover',
+        better: 'no higher',
+        tolerance: 1_000,
+        says: 'recovers as fast as',
+      },
     ],
   },
   {
