@@ -21,7 +21,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const PROCESSES = 3;
 /**
  * Every group, in table order: the file, its arguments and how many processes run it. Groups that
- * are a fixed sequence (timeout-gc, sustained) or not timed (memory, pending) run once.
+ * are a fixed sequence (timeout-gc, sustained), not timed (memory, pending) or a fleet of processes
+ * of their own (redis-propagation, redis-load, redis-overshoot) run once.
  * @type {{ file: string, args?: string[], processes?: number }[]}
  */
 const GROUPS = [
@@ -38,6 +39,10 @@ const GROUPS = [
   { file: 'sustained', args: ['breakwater'] },
   { file: 'sustained', args: ['cockatiel'] },
   { file: 'sustained', args: ['opossum'] },
+  { file: 'redis-hotpath', processes: PROCESSES },
+  { file: 'redis-propagation' },
+  { file: 'redis-load' },
+  { file: 'redis-overshoot' },
   { file: 'pending' },
 ];
 

@@ -14,7 +14,9 @@ import {
   timeBatch,
   valueRow,
 } from '../bench/lib/measure.js';
+import { failuresAlone, overshoot } from '../bench/lib/overshoot.js';
 import { pool } from '../bench/lib/pool.js';
+import { commandCalls, cpuSeconds } from '../bench/lib/redis-server.js';
 import { balancedOrders, fmt, median, quantile, ratio, ratios, spread } from '../bench/lib/stats.js';
 import { cells, markdownTable, verdict } from '../bench/lib/table.js';
 
@@ -360,5 +362,74 @@ describe('bench floor T2 (the least a timed call can do)', () => {
     await vi.advanceTimersByTimeAsync(120);
     expect(linkedCalls()).toBe(0);
     await Promise.all(calls.map((call) => expect(call).rejects.toThrow('Timed out after 100 ms')));
+  });
+});
+
+describe('the Redis scenarios’ arithmetic', () => {
+  const log = (calls: string, start = 0) => ({
+    at: [...calls].map((_, i) => start + i * 10),
+    failed: [...calls].map((c) => (c === 'F' ? 1 : 0)),
+  });
+
+  it('overshoot: the consecutive rule is crossed by the threshold-th failure across the fleet, in time order', () => {
+    // Three instances, one call each 10 ms, offset by 1 and 2 ms; failures from t = 20.
+    const logs = [log('ssFFFF', 0), log('ssFFF', 1), log('ssFFFF', 2)];
+    const result = overshoot(logs, [55, 60, 70], { failureThreshold: 5, minimumCalls: 1 });
+    // Failures at 20, 21, 22, 30, 31 (the 5th: the crossing), then 32, 40, 41, 42, 50, 52.
+    expect(result.crossedAt).toBe(31);
+    expect(result.after).toBe(6);
+    expect(result.failures).toBe(11);
+    expect(result.allOpenAfter).toBe(70 - 31);
+  });
+
+  it('overshoot: a success between failures restarts the run', () => {
+    const result = overshoot([log('FFFFsFFFFF')], [100], { failureThreshold: 5, minimumCalls: 1 });
+    expect(result.crossedAt).toBe(90);
+    expect(result.after).toBe(0);
+  });
+
+  it('overshoot: the rate rule waits for minimumCalls, then for the rate', () => {
+    // 4 successes, then failures: at 6 calls the rate is 2/6; at 8 calls 4/8 = 0.5 (the crossing).
+    const result = overshoot([log('ssssFFFFFF')], [100], { failureRateThreshold: 0.5, minimumCalls: 6 });
+    expect(result.crossedAt).toBe(70);
+    expect(result.after).toBe(2);
+    // With minimumCalls 10, the gate decides: the 10th call, though the rate held from the 8th.
+    expect(
+      overshoot([log('ssssFFFFFF')], [100], { failureRateThreshold: 0.5, minimumCalls: 10 }).crossedAt,
+    ).toBe(90);
+  });
+
+  it('overshoot: a rule never crossed has no crossing and no overshoot', () => {
+    const result = overshoot([log('sFFs')], [40], { failureThreshold: 5, minimumCalls: 1 });
+    expect(result.crossedAt).toBeNaN();
+    expect(result.after).toBe(0);
+    expect(result.failures).toBe(2);
+    expect(() => overshoot([], [], { minimumCalls: 1 })).toThrow(RangeError);
+    expect(() => overshoot([], [], { failureThreshold: 5, minimumCalls: 0 })).toThrow(/minimumCalls/);
+  });
+
+  it('failuresAlone: what one instance would send with no store, on its own rule', () => {
+    // Cut short by the fleet's open after 2 failures: alone it needs 5 in a row.
+    expect(failuresAlone(log('sssFF'), { failureThreshold: 5, minimumCalls: 1 })).toBe(5);
+    // Its log already crossed its own rule: what it sent until then.
+    expect(failuresAlone(log('FFFFFFF'), { failureThreshold: 5, minimumCalls: 1 })).toBe(5);
+    // 6 successes and a rate of 0.5 over at least 20 calls: 14 failures.
+    expect(failuresAlone(log('ssssssFF'), { failureRateThreshold: 0.5, minimumCalls: 20 })).toBe(14);
+    // 30 successes: the rate needs as many failures.
+    expect(failuresAlone(log('s'.repeat(30)), { failureRateThreshold: 0.5, minimumCalls: 20 })).toBe(30);
+  });
+
+  it('INFO commandstats and INFO cpu are parsed as Redis 7 prints them', () => {
+    const stats = [
+      '# Commandstats',
+      'cmdstat_evalsha:calls=120,usec=4000,usec_per_call=33.33,rejected_calls=0,failed_calls=0',
+      'cmdstat_hincrby:calls=360,usec=300,usec_per_call=0.83,rejected_calls=0,failed_calls=0',
+      'cmdstat_client|setinfo:calls=2,usec=1,usec_per_call=0.50,rejected_calls=0,failed_calls=0',
+      '',
+    ].join('\r\n');
+    expect(commandCalls(stats)).toEqual({ evalsha: 120, hincrby: 360, 'client|setinfo': 2 });
+    const cpu =
+      '# CPU\r\nused_cpu_sys:1.250000\r\nused_cpu_user:2.500000\r\nused_cpu_sys_children:0.000000\r\n';
+    expect(cpuSeconds(cpu)).toBeCloseTo(3.75, 9);
   });
 });
