@@ -132,7 +132,12 @@ describe('the StateStore seam', () => {
   it('keeps the deadline timer armed while bound, and releases the binding on dispose', async () => {
     const clock = new FakeClock();
     const s = recordingStore();
-    const breaker = new CircuitBreaker({ clock, store: s.store, failureThreshold: 1 });
+    const breaker = new CircuitBreaker({
+      clock,
+      store: s.store,
+      failureThreshold: 1,
+      window: { type: 'count', size: 10 },
+    });
     await breaker.call(() => Promise.reject(new Error('x'))).catch(() => {});
     expect(clock.pendingTimers).toBe(1);
     breaker.dispose();

@@ -13,6 +13,9 @@ export class TimeWindow implements OutcomeWindow {
   readonly #slices: number;
   /** Absolute index (time / sliceMs) of the newest slice. */
   #newest = Number.NEGATIVE_INFINITY;
+  /** Where the newest slice's counts are, and when it ends: a call within it needs no division. */
+  #at = 0;
+  #newestEnds = Number.NEGATIVE_INFINITY;
   calls = 0;
   failures = 0;
   slowCalls = 0;
@@ -29,20 +32,22 @@ export class TimeWindow implements OutcomeWindow {
   }
 
   record(flags: number, now: number): void {
-    this.advance(now);
-    const at = this.#slot(this.#newest);
+    if (!(now < this.#newestEnds)) this.advance(now);
+    const at = this.#at;
     const counts = this.#counts;
+    counts[at]! += 1;
+    this.calls++;
+    if (flags === 0) return;
     const failure = flags & FAILURE;
     const slow = (flags & SLOW) >> 1;
-    counts[at]! += 1;
     counts[at + 1]! += failure;
     counts[at + 2]! += slow;
-    this.calls++;
     this.failures += failure;
     this.slowCalls += slow;
   }
 
   advance(now: number): void {
+    if (now < this.#newestEnds) return;
     const index = Math.floor(now / this.#sliceMs);
     const steps = index - this.#newest;
     if (steps <= 0) return;
@@ -61,6 +66,8 @@ export class TimeWindow implements OutcomeWindow {
       }
     }
     this.#newest = index;
+    this.#at = this.#slot(index);
+    this.#newestEnds = (index + 1) * this.#sliceMs;
   }
 
   /** Offset of a slice's counts. Indices below zero (a clock that starts negative) wrap too. */
