@@ -86,6 +86,8 @@ export class RedisBinding implements StoreBinding {
   #fleetRetryAt = 0;
   #queue: LocalTransition[] = [];
   #sending: Promise<void> | undefined = undefined;
+  /** Whether the transition being sent is a command (reset, force…): the fleet's state waits for it. */
+  #sendingCommand = false;
   /** The epoch this binding's last accepted transition made. */
   #ownEpoch = 0;
   #lease: 'none' | 'asking' | 'held' | 'lost' = 'none';
@@ -327,39 +329,56 @@ export class RedisBinding implements StoreBinding {
         return;
       }
     }
+    let seen = 0; // the newest epoch a reply showed, applied or not
     while (this.#queue.length > 0) {
       const change = this.#queue.shift()!;
-      const base = Math.max(change.epoch, this.#ownEpoch);
+      const manual = MANUAL.has(change.reason);
+      // A command is the latest decision this instance knows of: fenced only by what it has not seen.
+      const base = Math.max(change.epoch, this.#ownEpoch, manual ? Math.max(this.#epoch, seen) : 0);
       let reply: Reply;
+      this.#sendingCommand = manual;
       try {
-        reply = await host.run(SCRIPTS.transition, this.#keys, [
-          this.name,
-          host.channel,
-          this.token,
-          host.options.instanceId,
-          base,
-          change.to,
-          change.reason,
-          change.openFor ?? -1,
-          change.backoffAttempt ?? 0,
-          host.options.quorum,
-          this.#width * this.#buckets,
-          host.options.margin,
-        ]);
+        reply = await this.#sendTransition(change, base);
+        // It raced a fleet decision it had not seen; made later, it still applies.
+        if (manual && reply.verdict === 'stale') reply = await this.#sendTransition(change, reply.epoch);
       } catch {
         this.#queue.length = 0; // applied locally; not replayed later
         return;
+      } finally {
+        this.#sendingCommand = false;
       }
+      seen = Math.max(seen, reply.epoch);
       if (reply.verdict === 'accepted') this.#ownEpoch = reply.epoch;
       if ((reply.extra & 2) === 2) host.touch(this.name);
-      if (reply.verdict === 'stale') this.#queue.length = 0; // they followed a decision the fleet overrode
+      // Automatic decisions queued behind a stale one followed a decision the fleet overrode; commands stay.
+      if (reply.verdict === 'stale') this.#queue = this.#queue.filter((next) => MANUAL.has(next.reason));
       this.#learn(reply, reply.verdict === 'accepted');
     }
+  }
+
+  #sendTransition(change: LocalTransition, base: number): Promise<Reply> {
+    const host = this.#host;
+    return host.run(SCRIPTS.transition, this.#keys, [
+      this.name,
+      host.channel,
+      this.token,
+      host.options.instanceId,
+      base,
+      change.to,
+      change.reason,
+      change.openFor ?? -1,
+      change.backoffAttempt ?? 0,
+      host.options.quorum,
+      this.#width * this.#buckets,
+      host.options.margin,
+    ]);
   }
 
   /** Learns the shared state from a reply or message; applies it when its epoch is newer. */
   #learn(reply: Reply, own: boolean): void {
     if (reply.epoch < this.#epoch) return;
+    // A command of this instance's on its way overrides what the fleet decided before it landed.
+    if (!own && (this.#sendingCommand || this.#queue.some((next) => MANUAL.has(next.reason)))) return;
     this.#fleet = reply.state;
     this.#fleetRetryAt = reply.retryAt;
     if (reply.epoch === this.#epoch) return;

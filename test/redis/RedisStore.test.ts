@@ -180,6 +180,27 @@ describeRedis('RedisStore', () => {
     for (const key of await client.keys('direct:*')) expect(await client.pttl(key), key).toBeGreaterThan(0);
   });
 
+  it('a command queued behind a local decision the fleet overrode still applies (reset after a stale trip)', async () => {
+    const h = fleet();
+    const a = breaker(h.instance(), 'raced', { failureThreshold: 1 });
+    await a.call(async () => 1);
+    await h.sync();
+    // The fleet moves on without this instance hearing it (published on a channel nobody reads).
+    const client = new Redis({ port: server.port });
+    cleanup.push(() => client.disconnect());
+    const keys = keyList(breakerKeys(h.namespace, 'raced'));
+    const args = ['raced', 'elsewhere', 'other', 'instance-9', 0, 'forced_open', 'force_open', -1, 0, 1, 60000, 60000];
+    expect(((await client.eval(TRANSITION, 5, ...keys, ...args)) as unknown[])[0]).toBe('accepted');
+    const seen: string[] = [];
+    a.on('stateChange', ({ to }) => seen.push(to));
+    await a.call(fail).catch(() => {}); // trips under the old epoch: stale
+    a.reset(); // queued behind it, in the same tick
+    await h.until(async () => (await client.hget(keys[0]!, 'state')) === 'closed', 'the reset to reach the fleet');
+    await h.sync();
+    expect(a.state).toBe('closed');
+    expect(seen).toEqual(['open', 'closed']); // never the forced_open it was about to override
+  });
+
   it('every key has a TTL, refreshed while an instance is bound', async () => {
     const h = fleet();
     const a = breaker(h.instance(), 'ttl', { failureThreshold: 2, failureRateThreshold: 0.5 });
