@@ -258,7 +258,14 @@ export class RedisBinding implements StoreBinding {
 
   async #send(): Promise<void> {
     const host = this.#host;
-    if (!host.connected) return;
+    if (!host.connected) {
+      if (host.unreachable) return; // an outage: counts wait in the buffer for the reconnection
+      try {
+        await host.whenConnected(); // the first connection: what was recorded before it is sent on it
+      } catch {
+        return;
+      }
+    }
     const reports = this.#unacked.splice(0);
     if (this.pending.calls > 0) reports.push(this.pending.take(++this.#seq, this.#epoch));
     if (reports.length === 0) reports.push(this.pending.take(0, this.#epoch)); // a resync: counts nothing

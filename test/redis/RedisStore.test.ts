@@ -201,6 +201,18 @@ describeRedis('RedisStore', () => {
     expect(seen).toEqual(['open', 'closed']); // never the forced_open it was about to override
   });
 
+  it('flush() before the first connection is up waits for it and sends what was recorded', async () => {
+    const h = fleet({ flushInterval: 5_000, syncInterval: 5_000 }); // no timer flush meanwhile
+    const store = h.instance();
+    const b = breaker(store, 'early', { failureThreshold: 10 });
+    await b.call(fail).catch(() => {});
+    await store.flush();
+    const client = new Redis({ port: server.port });
+    cleanup.push(() => client.disconnect());
+    const state = breakerKeys(h.namespace, 'early').state;
+    expect(await client.hmget(state, 'calls', 'failures')).toEqual(['1', '1']);
+  });
+
   it('every key has a TTL, refreshed while an instance is bound', async () => {
     const h = fleet();
     const a = breaker(h.instance(), 'ttl', { failureThreshold: 2, failureRateThreshold: 0.5 });
