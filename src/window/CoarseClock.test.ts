@@ -9,7 +9,10 @@ describe('CoarseClock', () => {
     let reads = 0;
     const counting = {
       ...clock,
-      now: () => (reads++, clock.now()),
+      now: () => {
+        reads++;
+        return clock.now();
+      },
       setTimeout: clock.setTimeout.bind(clock),
       clearTimeout: clock.clearTimeout.bind(clock),
     };

@@ -189,13 +189,29 @@ describeRedis('RedisStore', () => {
     const client = new Redis({ port: server.port });
     cleanup.push(() => client.disconnect());
     const keys = keyList(breakerKeys(h.namespace, 'raced'));
-    const args = ['raced', 'elsewhere', 'other', 'instance-9', 0, 'forced_open', 'force_open', -1, 0, 1, 60000, 60000];
+    const args = [
+      'raced',
+      'elsewhere',
+      'other',
+      'instance-9',
+      0,
+      'forced_open',
+      'force_open',
+      -1,
+      0,
+      1,
+      60000,
+      60000,
+    ];
     expect(((await client.eval(TRANSITION, 5, ...keys, ...args)) as unknown[])[0]).toBe('accepted');
     const seen: string[] = [];
     a.on('stateChange', ({ to }) => seen.push(to));
     await a.call(fail).catch(() => {}); // trips under the old epoch: stale
     a.reset(); // queued behind it, in the same tick
-    await h.until(async () => (await client.hget(keys[0]!, 'state')) === 'closed', 'the reset to reach the fleet');
+    await h.until(
+      async () => (await client.hget(keys[0]!, 'state')) === 'closed',
+      'the reset to reach the fleet',
+    );
     await h.sync();
     expect(a.state).toBe('closed');
     expect(seen).toEqual(['open', 'closed']); // never the forced_open it was about to override
