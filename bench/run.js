@@ -21,7 +21,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const PROCESSES = 3;
 /**
  * Every group, in table order: the file, its arguments and how many processes run it. Groups that
- * are a fixed sequence (timeout-gc, sustained), not timed (memory, pending) or a fleet of processes
+ * are a fixed sequence (timeout-gc, sustained), not timed (memory) or a fleet of processes
  * of their own (redis-propagation, redis-load, redis-overshoot) run once.
  * @type {{ file: string, args?: string[], processes?: number }[]}
  */
@@ -43,7 +43,7 @@ const GROUPS = [
   { file: 'redis-propagation' },
   { file: 'redis-load' },
   { file: 'redis-overshoot' },
-  { file: 'pending' },
+  { file: 'unconfigured', processes: PROCESSES },
 ];
 
 const only = process.argv.slice(2);

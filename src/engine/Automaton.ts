@@ -135,7 +135,7 @@ export class Automaton {
         this.moveTo('closed', 'trial_succeeded');
       return;
     }
-    const reason = this.rules.record(failure, slow);
+    const reason = this.rules.record(failure, slow, this.#engine.options);
     if (reason !== undefined && this.#state === 'closed') this.trip(reason);
   }
 
@@ -301,7 +301,7 @@ export class Automaton {
     if (from === to) return;
     const engine = this.#engine;
     const logger = engine.options.logger;
-    const counts = logger === undefined ? undefined : this.rules.counts(this.counting);
+    const counts = logger === undefined ? undefined : this.rules.counts(this.counting, this.#engine.options);
     this.#state = to;
     this.#generation++;
     if (reason === 'reset') this.#resetGeneration = this.#generation;

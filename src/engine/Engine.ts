@@ -37,6 +37,19 @@ function adaptiveMetrics(automaton: Automaton): AdaptiveThresholdMetrics | null 
   };
 }
 
+/** What the throttle counts now, for `metrics()`; `null` without one. */
+function throttleMetrics(throttle: Throttle | undefined, clock: Clock): ThrottleMetrics | null {
+  if (throttle === undefined) return null;
+  const now = clock.now();
+  return { rejectionProbability: throttle.probability(now), ...throttle.counts(now) };
+}
+
+/** Client-side throttling and the active recovery check, each only when configured. */
+interface Protection {
+  readonly throttle: Throttle | undefined;
+  readonly prober: Prober | undefined;
+}
+
 /** {@link Engine}'s flag: calls need more than the fast path (a breaker-level timeout or fallback). */
 const SLOW_PATH = 1;
 /** {@link Engine}'s flag: disposed; every later call is refused. */
@@ -60,10 +73,8 @@ export class Engine {
   #flags: number;
   #announcer: Announcer | undefined = undefined;
   #store: StoreLink | undefined = undefined;
-  /** Client-side throttling, only when configured. */
-  readonly #throttle: Throttle | undefined;
-  /** The active recovery check, only when configured. */
-  readonly #prober: Prober | undefined;
+  /** Throttling and the recovery probe: one field, `undefined` unless either is configured. */
+  readonly #protection: Protection | undefined;
   #inFlight = 0;
   /**
    * The fast path's outcome handlers of generation {@link Engine.#handlersGeneration}, kept from a
@@ -80,8 +91,13 @@ export class Engine {
     this.options = options;
     this.#flags = options.timeout !== false || options.fallback !== undefined ? SLOW_PATH : 0;
     if (options.logger !== undefined) this.#announcer = new Announcer(this);
-    this.#throttle = options.throttle === false ? undefined : new Throttle(options, options.throttle);
-    this.#prober = options.probe === undefined ? undefined : new Prober(this, options.probe);
+    this.#protection =
+      options.throttle === false && options.probe === undefined
+        ? undefined
+        : {
+            throttle: options.throttle === false ? undefined : new Throttle(options, options.throttle),
+            prober: options.probe === undefined ? undefined : new Prober(this, options.probe),
+          };
     this.recorder = new Recorder(this);
     this.automaton = new Automaton(this);
   }
@@ -102,12 +118,12 @@ export class Engine {
 
   /** Exists only for a breaker that throttles. */
   get throttle(): Throttle | undefined {
-    return this.#throttle;
+    return this.#protection?.throttle;
   }
 
   /** Exists only for a breaker with a probe. */
   get prober(): Prober | undefined {
-    return this.#prober;
+    return this.#protection?.prober;
   }
 
   get inFlight(): number {
@@ -129,7 +145,7 @@ export class Engine {
       !this.disposed &&
       (this.options.logger !== undefined ||
         this.#store !== undefined ||
-        this.#prober !== undefined ||
+        this.#protection?.prober !== undefined ||
         (this.#announcer?.listeners ?? 0) > 0)
     );
   }
@@ -178,7 +194,7 @@ export class Engine {
       if (gate === TRIAL) return this.admitTrial();
     }
     if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
-    const throttle = this.#throttle;
+    const throttle = this.#protection?.throttle;
     if (throttle !== undefined && state === 'closed' && throttle.refuses(this.clock.now()))
       return REFUSED_THROTTLED;
     this.#inFlight++;
@@ -219,7 +235,7 @@ export class Engine {
 
   /** The throttle's rejection probability now (0 without one). */
   throttleProbability(): number {
-    return this.#throttle?.probability(this.clock.now()) ?? 0;
+    return this.#protection?.throttle?.probability(this.clock.now()) ?? 0;
   }
 
   /** Counts a refusal without building its error (`tryAcquire()` returns `undefined`). */
@@ -281,8 +297,8 @@ export class Engine {
     }
     this.settleIgnored(generation, error);
     // Not a failure of the dependency: for the throttle, it accepted the call.
-    if (this.#throttle !== undefined && this.automaton.state === 'closed')
-      this.#throttle.accept(this.clock.now());
+    const throttle = this.#protection?.throttle;
+    if (throttle !== undefined && this.automaton.state === 'closed') throttle.accept(this.clock.now());
     return false;
   }
 
@@ -325,7 +341,8 @@ export class Engine {
     const automaton = this.automaton;
     if (generation < automaton.resetGeneration) return;
     const slow = this.recorder.success(start);
-    if (this.#throttle !== undefined && automaton.state === 'closed') this.#throttle.accept(this.clock.now());
+    const throttle = this.#protection?.throttle;
+    if (throttle !== undefined && automaton.state === 'closed') throttle.accept(this.clock.now());
     if (!automaton.isCurrent(generation)) return;
     this.#store?.record(slow ? Outcome.SlowSuccess : Outcome.Success, generation);
     automaton.decide(false, slow);
@@ -356,7 +373,7 @@ export class Engine {
     this.automaton.refresh(); // what fell due before the reset belongs to the counts it clears
     resetOwnerOf(this.options)?.retire(this.metrics(), this.recorder.latencyHistogram());
     this.recorder.clear();
-    this.#throttle?.clear();
+    this.#protection?.throttle?.clear();
     this.automaton.reset(remote);
   }
 
@@ -383,7 +400,7 @@ export class Engine {
     if (this.disposed) return;
     this.#flags |= DISPOSED;
     this.automaton.dispose();
-    this.#prober?.dispose();
+    this.#protection?.prober?.dispose();
     const store = this.#store;
     this.#store = undefined;
     store?.release();
@@ -396,7 +413,7 @@ export class Engine {
   metrics(): CircuitBreakerMetrics {
     const { automaton, recorder } = this;
     automaton.refresh();
-    const { calls, failures, slowCalls } = automaton.rules.counts(automaton.counting);
+    const { calls, failures, slowCalls } = automaton.rules.counts(automaton.counting, this.options);
     const { openedAt, retryAt } = automaton.openTimes();
     return {
       name: this.name,
@@ -423,15 +440,8 @@ export class Engine {
       openedAt,
       retryAt,
       adaptive: adaptiveMetrics(automaton),
-      throttle: this.#throttleMetrics(),
+      throttle: throttleMetrics(this.#protection?.throttle, this.clock),
     };
-  }
-
-  #throttleMetrics(): ThrottleMetrics | null {
-    const throttle = this.#throttle;
-    if (throttle === undefined) return null;
-    const now = this.clock.now();
-    return { rejectionProbability: throttle.probability(now), ...throttle.counts(now) };
   }
 
   /** Sends an internal failure (a throwing classifier or backoff) to `logger.error`. */

@@ -79,7 +79,6 @@ function rulesOf(options: ResolvedOptions): readonly TripRule[] {
  * Owned by the automaton, which alone records into it and clears it.
  */
 export class TripRules {
-  readonly #options: ResolvedOptions;
   readonly #rules: readonly TripRule[];
   /**
    * The window, or, before the first failure or slow call of a count window, the number of successes
@@ -91,7 +90,6 @@ export class TripRules {
   readonly adaptive: AdaptiveFailureRate | undefined;
 
   constructor(options: ResolvedOptions) {
-    this.#options = options;
     this.#rules = rulesOf(options);
     const rate = options.failureRateThreshold;
     this.adaptive = typeof rate === 'object' ? new AdaptiveFailureRate(options, rate) : undefined;
@@ -115,11 +113,14 @@ export class TripRules {
     return typeof window === 'number' ? 0 : window.slowCalls;
   }
 
-  /** Records one outcome and says which rule, if any, now holds. */
-  record(failure: boolean, slow: boolean): TripReason | undefined {
+  /**
+   * Records one outcome and says which rule, if any, now holds. `options` are the breaker's (passed,
+   * not kept: one field less in every breaker).
+   */
+  record(failure: boolean, slow: boolean, options: ResolvedOptions): TripReason | undefined {
     const clean = this.#window;
     if (!failure && !slow && typeof clean === 'number' && this.adaptive === undefined) {
-      const window = this.#options.window;
+      const window = options.window;
       if (window.type === 'count') {
         // A success before any failure: the window is just a count (small enough to inline).
         this.consecutiveFailures = 0;
@@ -127,20 +128,16 @@ export class TripRules {
         return undefined;
       }
     }
-    return this.recordInWindow(failure, slow);
+    return this.recordInWindow(failure, slow, options);
   }
 
   /** {@link TripRules.record} for an outcome the window itself must hold. */
-  recordInWindow(failure: boolean, slow: boolean): TripReason | undefined {
-    const o = this.#options;
+  recordInWindow(failure: boolean, slow: boolean, o: ResolvedOptions): TripReason | undefined {
     if (failure) this.consecutiveFailures++;
     else this.consecutiveFailures = 0;
     let window = this.#window;
     if (typeof window === 'number') window = this.#window = createWindow(o, window);
-    window.record(
-      (failure ? FAILURE : 0) | (slow ? SLOW : 0),
-      o.window.type === 'time' ? windowNow(this.#options) : 0,
-    );
+    window.record((failure ? FAILURE : 0) | (slow ? SLOW : 0), o.window.type === 'time' ? windowNow(o) : 0);
     // The adaptive rule learns from every outcome, whether or not the gate below lets rules trip.
     const adaptiveHolds = this.adaptive?.observe(failure, window) === true;
     if (window.calls < o.minimumCalls) return undefined;
@@ -161,10 +158,10 @@ export class TripRules {
    * Calls, failures and slow calls in the window. A time window is moved to `now` only while it
    * counts (`live`): an open breaker keeps showing what tripped it.
    */
-  counts(live: boolean): WindowCounts {
+  counts(live: boolean, options: ResolvedOptions): WindowCounts {
     const window = this.#window;
     if (typeof window === 'number') return { calls: window, failures: 0, slowCalls: 0 };
-    if (live && this.#options.window.type === 'time') window.advance(windowNow(this.#options));
+    if (live && options.window.type === 'time') window.advance(windowNow(options));
     return { calls: window.calls, failures: window.failures, slowCalls: window.slowCalls };
   }
 
