@@ -25,6 +25,7 @@ const EMPTY_HISTOGRAM = new LatencyHistogram();
  * failure), in an object of their own allocated with the first of them: an idle breaker carries none.
  */
 class RareCounts {
+  ignored = 0;
   rejected = 0;
   timeouts = 0;
   slow = 0;
@@ -49,7 +50,6 @@ const NO_FAILURE: unique symbol = Symbol('no failure');
 export class Recorder {
   successful = 0;
   failed = 0;
-  ignored = 0;
   readonly #engine: Engine;
   /** Every how many calls one is timed: 0 never, 1 every call (timing is needed), else the sample. */
   #every: number;
@@ -61,6 +61,10 @@ export class Recorder {
     this.#engine = engine;
     this.#every = timingPeriod(engine, undefined);
     this.#countdown = this.#every;
+  }
+
+  get ignored(): number {
+    return this.#rare?.ignored ?? 0;
   }
 
   get rejected(): number {
@@ -125,7 +129,7 @@ export class Recorder {
   }
 
   ignore(error: unknown): void {
-    this.ignored++;
+    (this.#rare ??= new RareCounts()).ignored++;
     const announcer = this.#engine.announcer;
     if (announcer?.has('ignored')) announcer.emit('ignored', { name: this.#engine.name, error });
   }
@@ -193,7 +197,6 @@ export class Recorder {
   clear(): void {
     this.successful = 0;
     this.failed = 0;
-    this.ignored = 0;
     this.#rare = undefined;
     this.#latency?.clear();
   }
