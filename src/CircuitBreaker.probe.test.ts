@@ -142,6 +142,40 @@ describe('probe', () => {
     for (const breaker of breakers) breaker.dispose();
   });
 
+  it('with a store, when the instance probing goes away mid-probe, another probes the next round', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    const hung = deferred<string>();
+    const probes = [vi.fn(() => hung.promise), vi.fn(async () => 'ok')];
+    const breakers = probes.map(
+      (probe) =>
+        new CircuitBreaker({
+          name: 'shared-cache',
+          clock,
+          store,
+          failureThreshold: 1,
+          resetTimeout: 1000,
+          halfOpenTimeout: 500,
+          probe,
+        }),
+    );
+    await breakers[0]!.call(down).catch(() => {});
+    await flush();
+    clock.advance(1000);
+    for (let i = 0; i < 4; i++) await flush();
+    // The first breaker bound holds the round's lease and probes; its probe hangs.
+    expect(probes.map((probe) => probe.mock.calls.length)).toEqual([1, 0]);
+    breakers[0]!.dispose(); // the holder goes away with its probe hanging
+    for (let t = 0; t < 10 && breakers[1]!.state !== 'closed'; t++) {
+      clock.advance(500);
+      for (let i = 0; i < 4; i++) await flush();
+    }
+    expect(probes[1]).toHaveBeenCalledTimes(1);
+    expect(breakers[1]!.state).toBe('closed');
+    hung.resolve('late');
+    for (const breaker of breakers) breaker.dispose();
+  });
+
   it('a disposed breaker probes no more', async () => {
     const clock = new FakeClock();
     const probe = vi.fn(async () => 'ok');
