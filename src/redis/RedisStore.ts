@@ -252,6 +252,8 @@ export class RedisStore implements StateStore, StoreAdmin {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // A flush waiting for the first connection gives up now rather than at its timeout.
+    for (const waiter of this.#readyWaiters.splice(0)) waiter(new Error('This RedisStore is closed'));
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     for (const bindings of this.#byName.values()) for (const binding of [...bindings]) binding.release();

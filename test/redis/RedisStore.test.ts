@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { Redis as Redis5 } from 'ioredis5';
 import { createClient } from 'redis';
@@ -227,6 +228,25 @@ describeRedis('RedisStore', () => {
     cleanup.push(() => client.disconnect());
     const state = breakerKeys(h.namespace, 'early').state;
     expect(await client.hmget(state, 'calls', 'failures')).toEqual(['1', '1']);
+  });
+
+  it('close() does not wait out a flush still waiting for a first connection that never comes', async () => {
+    // A server that accepts and never answers: the connection neither fails nor becomes ready.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => silent.close(resolve)));
+    const { port } = silent.address() as AddressInfo;
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+    cleanup.push(() => client.disconnect());
+    const store = new RedisStore({ client, commandTimeout: 60_000 });
+    const b = new CircuitBreaker({ name: 'never', store });
+    await b.call(fail).catch(() => {});
+    const flushed = store.flush(); // waits for the first connection
+    // Without the fix close() waits for the flush's 60 s connection timeout, and the test times out.
+    await store.close();
+    await flushed;
+    expect(store.stats().reports).toBe(0);
+    b.dispose();
   });
 
   it('every key has a TTL, refreshed while an instance is bound', async () => {
