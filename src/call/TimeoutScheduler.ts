@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/Clock.js';
+import { perClock } from '../clock/perClock.js';
 
 /**
  * @internal Something that can time out: a call or a permit, linked into its deadline bucket by
@@ -143,20 +144,7 @@ export class TimeoutScheduler {
   }
 }
 
-const schedulers = new WeakMap<Clock, TimeoutScheduler>();
-/** The scheduler asked for last: almost every process runs one clock, so no `WeakMap` lookup per call. */
-let lastClock: Clock | undefined;
-let lastScheduler: TimeoutScheduler | undefined;
-
 /** @internal The scheduler shared by every breaker on one clock. */
-export function schedulerFor(clock: Clock): TimeoutScheduler {
-  if (clock === lastClock && lastScheduler !== undefined) return lastScheduler;
-  let scheduler = schedulers.get(clock);
-  if (scheduler === undefined) {
-    scheduler = new TimeoutScheduler(clock);
-    schedulers.set(clock, scheduler);
-  }
-  lastClock = clock;
-  lastScheduler = scheduler;
-  return scheduler;
-}
+export const schedulerFor: (clock: Clock) => TimeoutScheduler = perClock(
+  (clock) => new TimeoutScheduler(clock),
+);

@@ -1,4 +1,5 @@
 import { type Clock, setUnrefTimeout } from '../clock/Clock.js';
+import { perClock } from '../clock/perClock.js';
 
 /** How often the coarse time is read from the clock while time windows use it. */
 export const COARSE_TICK_MS = 50;
@@ -46,20 +47,5 @@ export class CoarseClock {
   }
 }
 
-const coarse = new WeakMap<Clock, CoarseClock>();
-/** The one asked for last: almost every process runs one clock, so no `WeakMap` lookup per outcome. */
-let lastClock: Clock | undefined;
-let last: CoarseClock | undefined;
-
 /** @internal The coarse clock of `clock`, shared by every breaker on it. */
-export function coarseClockFor(clock: Clock): CoarseClock {
-  if (clock === lastClock && last !== undefined) return last;
-  let found = coarse.get(clock);
-  if (found === undefined) {
-    found = new CoarseClock(clock);
-    coarse.set(clock, found);
-  }
-  lastClock = clock;
-  last = found;
-  return found;
-}
+export const coarseClockFor: (clock: Clock) => CoarseClock = perClock((clock) => new CoarseClock(clock));
