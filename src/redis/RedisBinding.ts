@@ -10,6 +10,7 @@ import type {
 } from '../store/StateStore.js';
 import { sharedFailureRate, sharedWindow } from '../store/sharedRules.js';
 import type { ClockSync } from './ClockSync.js';
+import { HalfOpenLease } from './HalfOpenLease.js';
 import { type BreakerKeys, breakerKeys, keyList, sequenceKey } from './keys.js';
 import { PendingCounts, type Report } from './PendingCounts.js';
 import type { ResolvedRedisOptions } from './RedisStoreOptions.js';
@@ -67,7 +68,7 @@ export class RedisBinding implements StoreBinding {
   readonly #width: number;
   readonly #buckets: number;
   readonly #urgentAt: number;
-  readonly #leaseMs: number;
+  readonly #lease: HalfOpenLease;
   readonly #rules: string;
   readonly pending = new PendingCounts();
   #tick = -1;
@@ -90,12 +91,6 @@ export class RedisBinding implements StoreBinding {
   #sendingCommand = false;
   /** The epoch this binding's last accepted transition made. */
   #ownEpoch = 0;
-  #lease: 'none' | 'asking' | 'held' | 'lost' = 'none';
-  #leaseEpoch = -1;
-  #leaseUntil = 0;
-  #leaseUsed = false;
-  #renewing = false;
-  #askAfter = 0;
   #mismatchReported = false;
   #released = false;
 
@@ -119,7 +114,15 @@ export class RedisBinding implements StoreBinding {
     this.#width = window.width;
     this.#buckets = window.buckets;
     this.#urgentAt = urgentShare(options);
-    this.#leaseMs = Math.max(options.halfOpenTimeout, 4 * host.options.flushInterval);
+    this.#lease = new HalfOpenLease(
+      Math.max(options.halfOpenTimeout, 4 * host.options.flushInterval),
+      host.options.flushInterval,
+      (ms) => host.run(SCRIPTS.lease, this.#keys, [this.token, this.#epoch, ms]),
+      (reply) => {
+        this.#learn(reply, false);
+        return this.#released ? undefined : this.#epoch;
+      },
+    );
     this.#rules = ruleHash(options);
   }
 
@@ -145,7 +148,7 @@ export class RedisBinding implements StoreBinding {
       this.#localUntil = now() + (change.openFor ?? 0);
       this.#localAttempt = change.backoffAttempt ?? 1;
     }
-    if (change.to !== 'half_open') this.#dropLease();
+    if (change.to !== 'half_open') this.#lease.drop();
     if (change.reason === 'reset_timeout' || change.reason === 'remote') return;
     if (this.#host.unreachable) {
       if (MANUAL.has(change.reason))
@@ -168,19 +171,7 @@ export class RedisBinding implements StoreBinding {
     if (this.#released || !this.#host.connected) return true; // the local rule decides
     const fleet = this.#fleetView();
     if (fleet === 'closed' || fleet === 'forced_closed') return true; // a local round (quorum, divergence)
-    const at = now();
-    if (this.#lease === 'held' && this.#leaseEpoch === this.#epoch) {
-      if (this.#leaseUntil - at > this.#host.options.flushInterval) {
-        this.#leaseUsed = true;
-        return true;
-      }
-      this.#renew();
-      return false;
-    }
-    if (this.#lease === 'asking') return false;
-    if (this.#lease === 'lost' && this.#leaseEpoch === this.#epoch && at < this.#askAfter) return false;
-    this.#askLease();
-    return false;
+    return this.#lease.permit(this.#epoch);
   }
 
   release(): void {
@@ -220,14 +211,7 @@ export class RedisBinding implements StoreBinding {
     ) {
       void this.flush();
     }
-    if (
-      this.#lease === 'held' &&
-      this.#leaseUsed &&
-      this.#local === 'half_open' &&
-      this.#leaseUntil - at < this.#leaseMs / 2
-    ) {
-      this.#renew();
-    }
+    if (this.#local === 'half_open') this.#lease.renewIfDue(at);
   }
 
   /** A transition published by any instance. */
@@ -390,7 +374,7 @@ export class RedisBinding implements StoreBinding {
     this.#fleetRetryAt = reply.retryAt;
     if (reply.epoch === this.#epoch) return;
     this.#epoch = reply.epoch;
-    this.#dropLease();
+    this.#lease.drop();
     if (own) {
       // This instance's own decision: the breaker only learns the epoch it was given.
       this.#breaker.apply(this.#localState(reply.epoch));
@@ -425,52 +409,6 @@ export class RedisBinding implements StoreBinding {
     return this.#fleet === 'open' && this.#host.clock.redisNow() >= this.#fleetRetryAt
       ? 'half_open'
       : this.#fleet;
-  }
-
-  // ---- the half-open lease ---------------------------------------------------------------------
-
-  #dropLease(): void {
-    this.#lease = 'none';
-    this.#leaseUsed = false;
-  }
-
-  #askLease(): void {
-    this.#lease = 'asking';
-    this.#requestLease(false);
-  }
-
-  #renew(): void {
-    if (this.#renewing) return;
-    this.#renewing = true;
-    this.#requestLease(true);
-  }
-
-  #requestLease(renewal: boolean): void {
-    const epoch = this.#epoch;
-    const sentAt = now();
-    this.#host.run(SCRIPTS.lease, this.#keys, [this.token, epoch, this.#leaseMs]).then(
-      (reply) => {
-        if (renewal) this.#renewing = false;
-        this.#learn(reply, false);
-        if (reply.epoch !== this.#epoch || this.#released) return;
-        const at = now();
-        this.#leaseEpoch = reply.epoch;
-        if (reply.verdict === 'granted') {
-          this.#lease = 'held';
-          this.#leaseUntil = sentAt + reply.extra;
-        } else if (reply.verdict === 'none' || reply.verdict === 'stale' || reply.verdict === 'released') {
-          this.#lease = 'none';
-        } else {
-          // held by another, not due yet, or forced open: ask again only after that time
-          this.#lease = 'lost';
-          this.#askAfter = at + Math.max(reply.extra, this.#host.options.flushInterval);
-        }
-      },
-      () => {
-        if (renewal) this.#renewing = false;
-        if (!renewal) this.#lease = 'none'; // Redis unreachable: trialPermit follows the local rule
-      },
-    );
   }
 }
 
