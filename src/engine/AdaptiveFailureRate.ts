@@ -1,5 +1,6 @@
 import type { AdaptiveThresholdOptions, ResolvedOptions } from '../options.js';
 import type { OutcomeWindow } from '../window/OutcomeWindow.js';
+import { rate } from '../window/rate.js';
 import type { TimeWindow } from '../window/TimeWindow.js';
 
 /** The baseline remembers about this many windows' worth of calls (a slow moving average). */
@@ -73,7 +74,7 @@ export class AdaptiveFailureRate {
   /** What it has learned, for `metrics()` and `toJSON()`. */
   baseline(): LearnedBaseline {
     return {
-      failureRate: this.#learnedCalls === 0 ? 0 : this.#learnedFailures / this.#learnedCalls,
+      failureRate: rate(this.#learnedFailures, this.#learnedCalls),
       calls: this.#learnedCalls,
       evaluations: this.#evaluations,
     };

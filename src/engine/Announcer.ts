@@ -1,5 +1,6 @@
 import type { CircuitBreakerEventName, CircuitBreakerEvents, Listener } from '../events.js';
 import { closestName } from '../options/closestName.js';
+import { rate } from '../window/rate.js';
 import type { Engine } from './Engine.js';
 import { EventHub } from './EventHub.js';
 import type { Transition } from './Transition.js';
@@ -131,7 +132,7 @@ export class Announcer {
         remoteReason,
         failureCount: counts.failures,
         threshold: engine.automaton.rules.threshold(reason),
-        failureRate: counts.calls === 0 ? 0 : counts.failures / counts.calls,
+        failureRate: rate(counts.failures, counts.calls),
         elapsedMs: elapsed,
       });
     }

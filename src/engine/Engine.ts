@@ -4,13 +4,14 @@ import { schedulerFor, type TimeoutScheduler } from '../call/TimeoutScheduler.js
 import type { Clock } from '../clock/Clock.js';
 import type { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
 import type { CircuitBreakerEventName, CircuitBreakerEvents, Listener } from '../events.js';
-import type { AdaptiveThresholdMetrics, CircuitBreakerMetrics, ThrottleMetrics } from '../metrics.js';
+import type { CircuitBreakerMetrics } from '../metrics.js';
 import { resetOwnerOf } from '../options/sharedOptions.js';
 import type { ResolvedOptions } from '../options.js';
 import type { SavedBaseline } from '../snapshot.js';
 import { type BoundBreaker, Outcome, type RemoteState, type StateStore } from '../store/StateStore.js';
 import { Announcer } from './Announcer.js';
 import { Automaton, TRIAL } from './Automaton.js';
+import { metricsSnapshot } from './metricsSnapshot.js';
 import { Prober } from './Prober.js';
 import { Recorder } from './Recorder.js';
 import {
@@ -24,25 +25,6 @@ import {
 } from './refusals.js';
 import { StoreLink } from './StoreLink.js';
 import { Throttle } from './Throttle.js';
-
-/** What the adaptive rule has learned, for `metrics()`; `null` without one. */
-function adaptiveMetrics(automaton: Automaton): AdaptiveThresholdMetrics | null {
-  const adaptive = automaton.rules.adaptive;
-  if (adaptive === undefined) return null;
-  const { failureRate, evaluations } = adaptive.baseline();
-  return {
-    baseline: failureRate,
-    threshold: adaptive.threshold,
-    learned: adaptive.learned && evaluations > 0,
-  };
-}
-
-/** What the throttle counts now, for `metrics()`; `null` without one. */
-function throttleMetrics(throttle: Throttle | undefined, clock: Clock): ThrottleMetrics | null {
-  if (throttle === undefined) return null;
-  const now = clock.now();
-  return { rejectionProbability: throttle.probability(now), ...throttle.counts(now) };
-}
 
 /** Client-side throttling and the active recovery check, each only when configured. */
 interface Protection {
@@ -411,37 +393,7 @@ export class Engine {
 
   /** The `metrics()` snapshot, after applying any transition that is due. */
   metrics(): CircuitBreakerMetrics {
-    const { automaton, recorder } = this;
-    automaton.refresh();
-    const { calls, failures, slowCalls } = automaton.rules.counts(automaton.counting, this.options);
-    const { openedAt, retryAt } = automaton.openTimes();
-    return {
-      name: this.name,
-      state: automaton.state,
-      totalCalls: recorder.total,
-      successfulCalls: recorder.successful,
-      failedCalls: recorder.failed,
-      rejectedCalls: recorder.rejected,
-      ignoredCalls: recorder.ignored,
-      timeouts: recorder.timeouts,
-      slowCalls: recorder.slow,
-      fallbacks: recorder.fallbacks,
-      inFlight: this.#inFlight,
-      consecutiveFailures: automaton.rules.consecutiveFailures,
-      failureRate: calls === 0 ? 0 : failures / calls,
-      successRate: calls === 0 ? 0 : (calls - failures) / calls,
-      slowCallRate: calls === 0 ? 0 : slowCalls / calls,
-      windowCalls: calls,
-      latency: recorder.latency(),
-      lastFailureAt: recorder.lastFailureAt(),
-      lastError: recorder.lastErrorMessage(),
-      stateTransitions: recorder.transitions,
-      transitions: recorder.transitionCounts(),
-      openedAt,
-      retryAt,
-      adaptive: adaptiveMetrics(automaton),
-      throttle: throttleMetrics(this.#protection?.throttle, this.clock),
-    };
+    return metricsSnapshot(this);
   }
 
   /** Sends an internal failure (a throwing classifier or backoff) to `logger.error`. */

@@ -9,6 +9,7 @@ import type {
   StoreBinding,
 } from '../store/StateStore.js';
 import { sharedWindow } from '../store/sharedRules.js';
+import { rate } from '../window/rate.js';
 import { adapterFor } from './adapters/adapterFor.js';
 import type { ConnectionSettings, RedisAdapter, RedisConnection } from './adapters/RedisConnection.js';
 import { ClockSync } from './ClockSync.js';
@@ -389,8 +390,8 @@ export class RedisStore implements StateStore, StoreAdmin {
       windowCalls: calls,
       failures,
       slowCalls: slow,
-      failureRate: calls === 0 ? 0 : failures / calls,
-      slowCallRate: calls === 0 ? 0 : slow / calls,
+      failureRate: rate(failures, calls),
+      slowCallRate: rate(slow, calls),
       instances,
     };
   }

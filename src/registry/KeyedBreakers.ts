@@ -8,6 +8,7 @@ import { setResetOwner, shareOptions } from '../options/sharedOptions.js';
 import { tooLongForTimer } from '../options/validate.js';
 import type { CircuitBreakerOptions, ResolvedOptions } from '../options.js';
 import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
+import { rate } from '../window/rate.js';
 import { GroupTotals } from './GroupTotals.js';
 
 /**
@@ -286,7 +287,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
       critical: this.critical,
       totals,
       window: { calls, failures, slowCalls },
-      failureRate: calls === 0 ? 0 : failures / calls,
+      failureRate: rate(failures, calls),
       latency,
     };
   }

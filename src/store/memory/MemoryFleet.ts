@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/Clock.js';
 import { openPeriodOrReset } from '../../engine/OpenPeriod.js';
 import type { TransitionReason } from '../../events.js';
 import type { ResolvedOptions } from '../../options.js';
+import { rate } from '../../window/rate.js';
 import type { FleetStatus, LocalTransition, RemoteState } from '../StateStore.js';
 import { sharedTrip, sharedWindow } from '../sharedRules.js';
 
@@ -197,8 +198,8 @@ export class MemoryFleet {
       windowCalls: calls,
       failures,
       slowCalls: slow,
-      failureRate: calls === 0 ? 0 : failures / calls,
-      slowCallRate: calls === 0 ? 0 : slow / calls,
+      failureRate: rate(failures, calls),
+      slowCallRate: rate(slow, calls),
       instances: this.members.size,
     };
   }
