@@ -2,6 +2,7 @@ export const hasRedisServer: boolean;
 export const NO_REDIS: string;
 export function redisAvailable(): boolean;
 export function freePort(): Promise<number>;
+export function ping(port: number): Promise<string>;
 export function poll(
   condition: () => boolean | Promise<boolean>,
   what: string,

@@ -47,7 +47,7 @@ export async function freePort() {
  * @param {number} port
  * @returns {Promise<string>}
  */
-function ping(port) {
+export function ping(port) {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     socket.setTimeout(500);

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
+import { freePort, ping, poll as waitFor } from '../../bench/lib/redis-server.js';
 
 /** Whether `redis-server` (and `redis-cli`) can be run on this machine. */
 export const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -24,50 +24,8 @@ export function describeRedis(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Sends one inline command and resolves with the first reply line (or rejects). */
-function ping(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = new Socket();
-    socket.setTimeout(500);
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(new Error('timeout'));
-    });
-    socket.once('error', reject);
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString());
-    });
-  });
-}
-
-/**
- * Polls `condition` until it holds or `timeout` ms pass (real time: for servers and processes).
- * @throws Error naming `what` after the deadline.
- */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeout = 10_000,
-  interval = 20,
-): Promise<void> {
-  const deadline = performance.now() + timeout;
-  for (;;) {
-    if (await condition()) return;
-    if (performance.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-}
+// One copy of the loopback helpers, shared with the bench's Redis rows.
+export { freePort, poll as waitFor } from '../../bench/lib/redis-server.js';
 
 /**
  * A real `redis-server` for one test file, on a free loopback port, with no persistence. Stopped,
