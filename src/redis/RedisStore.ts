@@ -9,7 +9,6 @@ import type {
   StoreBinding,
 } from '../store/StateStore.js';
 import { sharedWindow } from '../store/sharedRules.js';
-import { rate } from '../window/rate.js';
 import { adapterFor } from './adapters/adapterFor.js';
 import type { ConnectionSettings, RedisAdapter, RedisConnection } from './adapters/RedisConnection.js';
 import { ClockSync } from './ClockSync.js';
@@ -20,7 +19,7 @@ import {
   type ResolvedRedisOptions,
   resolveRedisOptions,
 } from './RedisStoreOptions.js';
-import { parseMessage, parseReply, type Reply } from './Reply.js';
+import { parseMessage, parseReply, parseStatus, type Reply } from './Reply.js';
 import type { Script } from './scripts/Script.js';
 import { SCRIPTS } from './scripts/scripts.js';
 
@@ -223,25 +222,22 @@ export class RedisStore implements StateStore, StoreAdmin {
       throw new RangeError(
         `Expected \`openFor\` to be a duration in ms from 0 to 2147483647, got \`${openFor}\``,
       );
-    const connection = await this.#ready();
+    await this.#ready(); // connected, or rejects
     const keys = keyList(breakerKeys(this.#options.namespace, name));
-    const reply = parseReply(
-      await SCRIPTS.transition.run(connection, keys, [
-        name,
-        this.#channel,
-        '',
-        '',
-        -1,
-        mapped[0],
-        mapped[1],
-        openFor ?? -1,
-        0,
-        1,
-        60_000,
-        this.#options.margin,
-      ]),
-    );
-    this.#stats.commands++;
+    const reply = await this.#run(SCRIPTS.transition, keys, [
+      name,
+      this.#channel,
+      '',
+      '',
+      -1,
+      mapped[0],
+      mapped[1],
+      openFor ?? -1,
+      0,
+      1,
+      60_000,
+      this.#options.margin,
+    ]);
     if (reply.verdict === 'unknown')
       throw new Error(`No instance has a breaker named '${name}' in namespace '${this.#options.namespace}'`);
   }
@@ -361,39 +357,7 @@ export class RedisStore implements StateStore, StoreAdmin {
     const keys = keyList(breakerKeys(this.#options.namespace, name));
     const raw = await SCRIPTS.status.run(connection, keys, []);
     this.#stats.commands++;
-    if (!Array.isArray(raw)) return undefined;
-    const [epoch, state, retryAt, attempt, reason, openedAt, calls, failures, slow, instances, now] = raw.map(
-      (value: unknown, index: number) => (index === 1 || index === 4 ? String(value) : Number(value)),
-    ) as [
-      number,
-      FleetStatus['state'],
-      number,
-      number,
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    const wall = Date.now();
-    const open = state === 'open' || state === 'forced_open';
-    return {
-      name,
-      state,
-      epoch,
-      reason: reason === '' ? null : (reason as FleetStatus['reason']),
-      openedAt: open && openedAt > 0 ? wall - (now - openedAt) : null,
-      retryAt: state === 'open' ? wall + (retryAt - now) : null,
-      backoffAttempt: attempt,
-      windowCalls: calls,
-      failures,
-      slowCalls: slow,
-      failureRate: rate(failures, calls),
-      slowCallRate: rate(slow, calls),
-      instances,
-    };
+    return parseStatus(name, raw);
   }
 
   #touch(name: string): void {

@@ -1,5 +1,7 @@
 import type { CircuitState } from '../CircuitState.js';
 import type { TransitionReason } from '../events.js';
+import type { FleetStatus } from '../store/StateStore.js';
+import { rate } from '../window/rate.js';
 
 /** A script's reply, parsed: the verdict and the shared state it read or made. */
 export interface Reply {
@@ -68,5 +70,34 @@ export function parseMessage(text: string): { name: string; reply: Reply } | und
       author: String(message.b ?? ''),
       extra: 0,
     },
+  };
+}
+
+/**
+ * Parses the status script's reply into a {@link FleetStatus}, with Redis times turned into this
+ * host's wall-clock ms.
+ * @returns `undefined` when the breaker has no shared state.
+ */
+export function parseStatus(name: string, raw: unknown): FleetStatus | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const [epoch, state, retryAt, attempt, reason, openedAt, calls, failures, slow, instances, now] = raw.map(
+    (value: unknown, index: number) => (index === 1 || index === 4 ? String(value) : Number(value)),
+  ) as [number, FleetStatus['state'], number, number, string, number, number, number, number, number, number];
+  const wall = Date.now();
+  const open = state === 'open' || state === 'forced_open';
+  return {
+    name,
+    state,
+    epoch,
+    reason: reason === '' ? null : (reason as FleetStatus['reason']),
+    openedAt: open && openedAt > 0 ? wall - (now - openedAt) : null,
+    retryAt: state === 'open' ? wall + (retryAt - now) : null,
+    backoffAttempt: attempt,
+    windowCalls: calls,
+    failures,
+    slowCalls: slow,
+    failureRate: rate(failures, calls),
+    slowCallRate: rate(slow, calls),
+    instances,
   };
 }
