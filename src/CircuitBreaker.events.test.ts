@@ -76,7 +76,7 @@ describe('events', () => {
     ).toEqual({
       slowCall: { name: 'db', duration: 50 }, // the last one: the timed-out call
       timeout: { name: 'db', timeout: 50 },
-      open: { name: 'db', retryAfter: 1000 },
+      open: { name: 'db', retryAfter: 1000, reason: 'failure_threshold', openedBy: null },
       rejected: { name: 'db', reason: 'open' },
     });
     expect(seen.find(([e]) => e === 'slowCall')?.[1]).toEqual({ name: 'db', duration: 20 });

@@ -412,6 +412,25 @@ describe('metrics', () => {
     expect(m.lastError).toBe('Error: boom');
   });
 
+  it('says why it is open (openReason) while open or forced open, and null otherwise', async () => {
+    const { clock, breaker, fail, succeed } = setup({ failureThreshold: 2, resetTimeout: 1000 });
+    expect(breaker.metrics()).toMatchObject({ openReason: null, openedBy: null });
+    await fail(2);
+    expect(breaker.metrics()).toMatchObject({ openReason: 'failure_threshold', openedBy: null });
+    clock.advance(1000);
+    expect(breaker.metrics().openReason).toBeNull(); // half-open
+    await fail(1);
+    expect(breaker.metrics().openReason).toBe('trial_failed');
+    clock.advance(1000);
+    await succeed(1);
+    expect(breaker.metrics().openReason).toBeNull();
+    breaker.forceOpen();
+    expect(breaker.metrics().openReason).toBe('force_open');
+    breaker.reset();
+    breaker.open(500);
+    expect(breaker.metrics().openReason).toBe('manual_open');
+  });
+
   it('failureRate is reported below minimumCalls and 0 for an empty window', async () => {
     const { breaker, fail, succeed } = setup({ failureRateThreshold: 0.9 });
     expect(breaker.metrics().failureRate).toBe(0);

@@ -29,8 +29,12 @@ export type TransitionReason =
 export interface CircuitBreakerEvents {
   /** Any transition, forced states included. */
   stateChange: { name: string; from: CircuitState; to: CircuitState; reason: TransitionReason };
-  /** The breaker opened; calls are refused for `retryAfter` ms. */
-  open: { name: string; retryAfter: number };
+  /**
+   * The breaker opened; calls are refused for `retryAfter` ms. `reason` is the rule that tripped it
+   * here (`failure_rate`, `trial_failed`, ...) or `'remote'` when it followed the fleet; `openedBy`
+   * is then the instance whose decision opened the fleet (a store's instance id), else `null`.
+   */
+  open: { name: string; retryAfter: number; reason: TransitionReason; openedBy: string | null };
   /** The open period ended; trial calls are admitted. */
   halfOpen: { name: string };
   /** The breaker closed. */

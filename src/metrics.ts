@@ -1,4 +1,5 @@
 import type { CircuitState } from './CircuitState.js';
+import type { TransitionReason } from './events.js';
 import type { LatencySummary } from './window/LatencyHistogram.js';
 
 /** Transitions by `from` and `to` state: `{ closed: { open: 3 }, open: { half_open: 3 } }`. */
@@ -74,6 +75,16 @@ export interface CircuitBreakerMetrics {
   readonly openedAt: number | null;
   /** Epoch ms when an open breaker will admit trials, while it is open; otherwise `null`. */
   readonly retryAt: number | null;
+  /**
+   * Why the breaker last opened (the tripping rule, `trial_failed`, `manual_open`, `force_open`, or
+   * `remote` when it followed the fleet), while it is open or forced open; otherwise `null`.
+   */
+  readonly openReason: TransitionReason | null;
+  /**
+   * With a store: the instance whose decision opened the fleet (a `RedisStore`'s `instanceId`, a
+   * `MemoryStore` binding's id), while open; otherwise `null`.
+   */
+  readonly openedBy: string | null;
   /** With an adaptive failure-rate rule: what it has learned; otherwise `null`. */
   readonly adaptive: AdaptiveThresholdMetrics | null;
   /** With `throttle`: its rejection probability and counts; otherwise `null`. */

@@ -117,7 +117,7 @@ export class Announcer {
     this.#hub?.clear();
   }
 
-  #deliver({ from, to, reason, openFor, at, counts, remoteReason }: Transition): void {
+  #deliver({ from, to, reason, openFor, at, counts, remoteReason, openedBy }: Transition): void {
     const engine = this.#engine;
     const elapsed = at - this.#since;
     this.#since = at;
@@ -139,7 +139,7 @@ export class Announcer {
     const hub = this.#hub;
     if (hub === undefined || hub.size === 0) return;
     hub.emit('stateChange', { name, from, to, reason });
-    if (to === 'open') hub.emit('open', { name, retryAfter: openFor });
+    if (to === 'open') hub.emit('open', { name, retryAfter: openFor, reason, openedBy });
     else if (to === 'half_open') hub.emit('halfOpen', { name });
     else if (to === 'closed') hub.emit('close', { name });
   }

@@ -216,7 +216,10 @@ export class Automaton {
     periods.until = this.#engine.clock.now() + remainingOpenMs;
     this.#state = state === 'open' && remainingOpenMs <= 0 ? 'half_open' : state;
     this.#generation++;
-    if (this.#state === 'open' || this.#state === 'forced_open') periods.openedAtWall = this.wallNow();
+    if (this.#state === 'open' || this.#state === 'forced_open') {
+      periods.openedAtWall = this.wallNow();
+      periods.reason = 'restored';
+    }
     this.arm();
   }
 
@@ -228,13 +231,23 @@ export class Automaton {
     return { remainingOpenMs: Math.max(0, Math.ceil(remaining)), backoffAttempt: open?.attempt ?? 0 };
   }
 
-  /** Epoch ms when the breaker opened (while open or forced open), and when it will admit trials. */
-  openTimes(): { openedAt: number | null; retryAt: number | null } {
+  /**
+   * Epoch ms when the breaker opened (while open or forced open), when it will admit trials, why it
+   * opened and who decided.
+   */
+  openTimes(): {
+    openedAt: number | null;
+    retryAt: number | null;
+    openReason: TransitionReason | null;
+    openedBy: string | null;
+  } {
     const open = this.#open;
-    if (open === undefined) return { openedAt: null, retryAt: null };
+    if (open === undefined || open.openedAtWall === null) {
+      return { openedAt: null, retryAt: null, openReason: null, openedBy: null };
+    }
     const retryAt =
       this.#state === 'open' ? this.wallNow() + Math.max(0, open.until - this.#engine.clock.now()) : null;
-    return { openedAt: open.openedAtWall, retryAt };
+    return { openedAt: open.openedAtWall, retryAt, openReason: open.reason, openedBy: open.openedBy };
   }
 
   /** Whether the window counts now (closed or forced closed): otherwise it is frozen. */
@@ -310,6 +323,8 @@ export class Automaton {
     if (to === 'open' || to === 'forced_open') {
       const periods = this.periods();
       periods.openedAtWall = this.wallNow() - (engine.clock.now() - at);
+      periods.reason = reason;
+      periods.openedBy = remote?.openedBy ?? null;
       if (to === 'open') periods.until = at + openFor;
     } else if (this.#open !== undefined) {
       this.#open.openedAtWall = null;
@@ -323,7 +338,17 @@ export class Automaton {
       const change = { from, to, reason, generation: this.#generation };
       this.tellStore(to === 'open' ? { ...change, openFor, backoffAttempt: this.periods().attempt } : change);
     }
-    engine.announcer?.announce({ from, to, reason, openFor, at, counts, remoteReason: remote?.reason });
+    const openedBy = remote?.openedBy ?? null;
+    engine.announcer?.announce({
+      from,
+      to,
+      reason,
+      openFor,
+      at,
+      counts,
+      remoteReason: remote?.reason,
+      openedBy,
+    });
     engine.prober?.transitioned(to);
   }
 

@@ -1,4 +1,5 @@
 import type { Reporter } from '../call/classify.js';
+import type { TransitionReason } from '../events.js';
 import { expected } from '../options/describe.js';
 import { MAX_TIMER_MS } from '../options/validate.js';
 import type { ResolvedOptions } from '../options.js';
@@ -22,6 +23,10 @@ export class OpenPeriod {
   refusedAt = 0;
   /** Epoch ms when the breaker opened, while it is open or forced open; otherwise `null`. */
   openedAtWall: number | null = null;
+  /** Why it last opened (see `metrics().openReason`); meaningful while open or forced open. */
+  reason: TransitionReason = 'manual_open';
+  /** The instance whose decision opened the fleet, for a remote opening; else `null`. */
+  openedBy: string | null = null;
   /**
    * The one timer at the next deadline (the period's end, a half-open round's timeout), kept while
    * something observes the breaker. It lives here because a breaker has deadlines only once it has

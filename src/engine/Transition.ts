@@ -15,4 +15,6 @@ export interface Transition {
   readonly counts: WindowCounts | undefined;
   /** For a remote transition: why the fleet changed state, when the store said. */
   readonly remoteReason: TransitionReason | undefined;
+  /** For a remote opening: the instance whose decision opened the fleet, when the store said. */
+  readonly openedBy: string | null;
 }

@@ -14,7 +14,7 @@ export function metricsSnapshot(engine: Engine): CircuitBreakerMetrics {
   const { automaton, recorder } = engine;
   automaton.refresh();
   const { calls, failures, slowCalls } = automaton.rules.counts(automaton.counting, engine.options);
-  const { openedAt, retryAt } = automaton.openTimes();
+  const { openedAt, retryAt, openReason, openedBy } = automaton.openTimes();
   return {
     name: engine.name,
     state: automaton.state,
@@ -39,6 +39,8 @@ export function metricsSnapshot(engine: Engine): CircuitBreakerMetrics {
     transitions: recorder.transitionCounts(),
     openedAt,
     retryAt,
+    openReason,
+    openedBy,
     adaptive: adaptiveMetrics(automaton),
     throttle: throttleMetrics(engine.throttle, engine.clock),
   };

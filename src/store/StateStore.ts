@@ -45,6 +45,8 @@ export interface RemoteState {
   readonly backoffAttempt?: number;
   /** Why; `'reset'` also clears the local counts and metrics, as a local `reset()` would. */
   readonly reason?: TransitionReason;
+  /** For `open` and `forced_open`: the instance whose decision opened the fleet, when the store knows. */
+  readonly openedBy?: string;
 }
 
 /**
