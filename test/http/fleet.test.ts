@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { StoreAdmin } from 'breakwater';
+import { CircuitBreaker, FakeClock, type FleetStatus, MemoryStore, type StoreAdmin } from 'breakwater';
 import {
   type AdminHandlerOptions,
   createFleetHandler,
@@ -14,6 +14,7 @@ import { TestFleet } from '../support/TestFleet.js';
 const TOKEN = 'fleet-token-81c2';
 const auth = { authorization: `Bearer ${TOKEN}` };
 const cleanups: Array<() => void | Promise<void>> = [];
+const fail = (): Promise<never> => Promise.reject(new Error('down'));
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -177,6 +178,35 @@ describe('createFleetHandler(storeAdmin)', () => {
       mark,
     );
     await until(() => logger.error.mock.calls.length > 0, 'the outage logged');
+  });
+
+  it('shares a backoff attempt that stays 1 through failed trials when backoff is off, and grows with it', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore({ clock });
+    const plain = new CircuitBreaker({ name: 'plain', store, clock, failureThreshold: 1, resetTimeout: 100 });
+    const growing = new CircuitBreaker({
+      name: 'growing',
+      store,
+      clock,
+      failureThreshold: 1,
+      resetTimeout: 100,
+      backoff: { multiplier: 2, max: 100_000 },
+    });
+    const url = await serve(store);
+    const attempts = async () =>
+      Object.fromEntries(
+        ((await (await fetch(`${url}/breakers`)).json()).breakers as FleetStatus[]).map((b) => [
+          b.name,
+          b.backoffAttempt,
+        ]),
+      );
+    for (let trial = 0; trial < 4; trial++) {
+      for (const breaker of [plain, growing]) await breaker.call(fail).catch(() => {});
+      clock.advance(100_000); // half-open: the next call is a trial, which fails
+    }
+    expect(await attempts()).toEqual({ growing: 4, plain: 1 });
+    plain.dispose();
+    growing.dispose();
   });
 
   it('serves the same page, told it shows a fleet', async () => {
