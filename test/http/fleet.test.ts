@@ -180,6 +180,41 @@ describe('createFleetHandler(storeAdmin)', () => {
     await until(() => logger.error.mock.calls.length > 0, 'the outage logged');
   });
 
+  it('tells why the fleet refuses calls: the reason, the instance that decided (when the store knows it) and the shared figures', async () => {
+    const fleet = new TestFleet();
+    fleet.add('orders-db', 'open', {
+      reason: 'failure_threshold',
+      retryAt: Date.now() + 30_000,
+      windowCalls: 40,
+      failures: 17,
+      failureRate: 17 / 40,
+      slowCalls: 4,
+      slowCallRate: 0.1,
+      openedBy: 'web-2',
+    } as Partial<FleetStatus>);
+    fleet.add('payments', 'closed', { reason: 'trial_succeeded' });
+    const url = await serve(fleet);
+    const events = await openStream(`${url}/events`);
+    cleanups.push(() => events.close());
+    const tick = JSON.parse((await events.next((e) => e.event === 'tick', 'a tick')).data) as DashboardTick;
+    expect(tick.items.find((item) => item.name === 'orders-db')).toMatchObject({
+      state: 'open',
+      openReason: 'failure_threshold',
+      openedBy: 'web-2',
+      failures: 17,
+      windowCalls: 40,
+      failureRate: 17 / 40,
+      slowCallRate: 0.1,
+      consecutiveFailures: null,
+    });
+    expect(tick.items.find((item) => item.name === 'payments')).toMatchObject({
+      state: 'closed',
+      reason: 'trial_succeeded',
+      openReason: null,
+      openedBy: null,
+    });
+  });
+
   it('shares a backoff attempt that stays 1 through failed trials when backoff is off, and grows with it', async () => {
     const clock = new FakeClock();
     const store = new MemoryStore({ clock });
