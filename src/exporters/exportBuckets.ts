@@ -20,7 +20,7 @@ export const DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.2675, 0.5, 0.535, 1, 1.07, 2, 2.14, 2.5, 5, 5.35, 10, 10.7, 30, 60,
 ]);
 
-/** Export bounds one exporter may have: more would be a cardinality problem, not a histogram. */
+/** @internal Export bounds one exporter may have: more would be a cardinality problem, not a histogram. */
 export const MAX_EXPORT_BUCKETS = 1000;
 
 /**

@@ -37,6 +37,7 @@ describe.skipIf(!browserAvailable())('the dashboard in headless Chromium', () =>
   });
   const catalog = registry.register('catalog', { clock, failureThreshold: 2, resetTimeout: 1000 });
   const regions = registry.keyed('regions', { clock, failureThreshold: 1, resetTimeout: 600_000 });
+  const mailer = registry.register('mailer', { clock });
   const handler = createAdminHandler(registry, { token: TOKEN, tickInterval: 200, title: 'checkout' });
   const server = createServer(handler);
   const dialogs: string[] = [];
@@ -116,6 +117,8 @@ describe.skipIf(!browserAvailable())('the dashboard in headless Chromium', () =>
     for (let i = 0; i < 3; i++) await inventory.call(fail).catch(() => {});
     expect(inventory.metrics().openReason).toBe('failure_rate');
     for (let i = 0; i < 2; i++) await catalog.call(fail).catch(() => {});
+    await mailer.call(async () => 1);
+    mailer.forceOpen(); // an operator's decision: no figure tripped it
     for (let i = 0; i < 20; i++) regions.get(`region-${i}`);
     for (const i of [2, 5, 11]) {
       await regions
@@ -140,6 +143,16 @@ describe.skipIf(!browserAvailable())('the dashboard in headless Chromium', () =>
       bar: 0.95,
       why: 'refusing calls: failure rate over its threshold',
       figures: 'tripped at: 75% failures (3 of 4 calls)',
+    });
+
+    await until(async () => (await cardOf('mailer')).figures !== null, 'mailer shown forced open');
+    expect(await cardOf('mailer')).toMatchObject({
+      badge: 'FORCED OPEN',
+      cardClass: 'card s-forced_open',
+      mark: 'refusing',
+      markColour: '#e8743b',
+      why: 'refusing every call: forced open by an operator',
+      figures: 'its window when opened: 0% failures (0 of 1 call)',
     });
 
     await until(async () => (await stateOf('regions')) === '3 of 20 open', 'the group shows its open share');

@@ -78,6 +78,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (m < 60) return m + ' min ' + Math.floor(s % 60) + ' s';
     return Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
   }
+  /** The reasons that are figures crossing a rule (the others are a person's, or the fleet's, decision). */
+  var TRIPS = { failure_threshold: 1, failure_rate: 1, slow_call_rate: 1, trial_failed: 1, half_open_timeout: 1 };
   function refuses(state) { return state === 'open' || state === 'forced_open'; }
   function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
   /** A stat's value, its unit smaller ('42.1 ms' → 42.1 and ms), so that the number has the room. */
@@ -345,7 +347,9 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (by) head += ' (decided by ' + by + ')';
     card.whyHead.textContent = head;
     // What this breaker counted: what tripped it, unless another instance decided for the fleet.
-    var label = reason === 'remote' ? 'this instance’s window: ' : state === 'half_open' ? 'last trip: ' : 'tripped at: ';
+    var label = reason === 'remote' ? 'this instance’s window: '
+      : reason && !TRIPS[reason] ? 'its window when opened: '
+      : state === 'half_open' ? 'last trip: ' : 'tripped at: ';
     card.whyFigures.textContent = label + windowFigures(item, reason);
     card.why.hidden = false;
   }
