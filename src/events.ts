@@ -7,7 +7,8 @@ export type RejectionReason =
   | 'forced_open'
   | 'bulkhead'
   | 'disposed'
-  | 'throttled';
+  | 'throttled'
+  | 'limit';
 
 /** Why the breaker changed state. */
 export type TransitionReason =
@@ -59,6 +60,12 @@ export interface CircuitBreakerEvents {
    * For exporters that keep a histogram of their own.
    */
   latencySample: { name: string; duration: number };
+  /**
+   * The adaptive concurrency limit changed (`maxConcurrentCalls: { adaptive: true }`): calls beyond
+   * `limit` in flight are now refused. At most once per round of the limit's learning (about one
+   * latency of the dependency, and at least 4 calls), and only when its integer value changes.
+   */
+  limitChange: { name: string; limit: number; previous: number };
   /** The breaker's store failed (Redis unreachable, a script refused); the breaker goes on locally. */
   storeError: { name: string; error: unknown };
 }

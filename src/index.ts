@@ -30,10 +30,12 @@ export type {
 export type {
   AdaptiveThresholdMetrics,
   CircuitBreakerMetrics,
+  ConcurrencyMetrics,
   ThrottleMetrics,
   TransitionCounts,
 } from './metrics.js';
 export type {
+  AdaptiveConcurrencyOptions,
   AdaptiveThresholdOptions,
   BackoffFunction,
   BackoffOptions,

@@ -27,6 +27,18 @@ export interface ThrottleMetrics {
   readonly accepts: number;
 }
 
+/** The adaptive concurrency limit's figures (`metrics().concurrency`). */
+export interface ConcurrencyMetrics {
+  /** Calls that may run at once now; more are refused with `BulkheadFullError` (reason `'limit'`). */
+  readonly limit: number;
+  /** Calls running now. */
+  readonly inFlight: number;
+  /** The dependency's no-load latency learned, in ms (a slow minimum; 0 before anything is learned). */
+  readonly noLoadMs: number;
+  /** Its current latency, in ms (a fast average, a timed-out call counting at its timeout; 0 before). */
+  readonly latencyMs: number;
+}
+
 /**
  * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
  * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
@@ -89,4 +101,6 @@ export interface CircuitBreakerMetrics {
   readonly adaptive: AdaptiveThresholdMetrics | null;
   /** With `throttle`: its rejection probability and counts; otherwise `null`. */
   readonly throttle: ThrottleMetrics | null;
+  /** With `maxConcurrentCalls: { adaptive: true }`: the limit and what it learned; otherwise `null`. */
+  readonly concurrency: ConcurrencyMetrics | null;
 }

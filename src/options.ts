@@ -89,6 +89,24 @@ export interface ThrottleOptions {
   maxRejection?: number;
 }
 
+/**
+ * An adaptive concurrency limit (the bulkhead learns its size), in the manner of TCP Vegas and
+ * Netflix's Gradient2: the breaker tracks the dependency's no-load latency (a slow minimum) and its
+ * current latency (a fast average, a timed-out call counting at its timeout), shrinks the limit when
+ * the current latency passes 1.5 times the no-load one (a queue is building) and grows it while
+ * latency stays near no-load and the calls in flight come near the limit. Calls over the limit are
+ * refused at once with `BulkheadFullError` (`rejected` reason `'limit'`; the fallback applies).
+ */
+export interface AdaptiveConcurrencyOptions {
+  adaptive: true;
+  /** The limit never goes below this, an integer >= 1. @default 1 */
+  min?: number;
+  /** The limit never goes above this, an integer >= `min`. @default 1000 */
+  max?: number;
+  /** The limit before anything is learned, an integer in [`min`, `max`]. @default 20 */
+  initial?: number;
+}
+
 /** An active recovery check run by the breaker as its half-open trial (see `probe`). */
 export type Probe = (ctx: CallContext) => unknown;
 
@@ -163,8 +181,12 @@ export interface CircuitBreakerOptions<F = unknown> {
   include?: readonly ErrorClass[];
   /** Resolved values for which this returns `true` count as failures (the caller still gets them). */
   isResultFailure?: (value: unknown) => boolean;
-  /** Calls running at once; more are refused with `BulkheadFullError`. @default unlimited */
-  maxConcurrentCalls?: number | false;
+  /**
+   * Calls running at once; more are refused with `BulkheadFullError`. Or `{ adaptive: true, min,
+   * max, initial }` for a limit that follows the dependency's latency (see
+   * {@link AdaptiveConcurrencyOptions}). @default unlimited
+   */
+  maxConcurrentCalls?: number | false | AdaptiveConcurrencyOptions;
   /**
    * Client-side adaptive throttling while closed: `true` for the defaults, or
    * `{ k, duration, maxRejection }` (see {@link ThrottleOptions}). Throttled calls are refused with
@@ -220,7 +242,8 @@ export interface ResolvedOptions {
   readonly exclude: readonly ErrorClass[];
   readonly include: readonly ErrorClass[];
   readonly isResultFailure: ((value: unknown) => boolean) | undefined;
-  readonly maxConcurrentCalls: number;
+  /** A fixed limit (`Infinity`: none), or the adaptive limit's settings. */
+  readonly maxConcurrentCalls: number | Readonly<Required<AdaptiveConcurrencyOptions>>;
   readonly throttle: Readonly<Required<ThrottleOptions>> | false;
   readonly probe: Probe | undefined;
   readonly latencySampling: number;
@@ -254,4 +277,7 @@ export const DEFAULTS = Object.freeze({
   throttleK: 2,
   throttleDuration: 120_000,
   throttleMaxRejection: 0.9,
+  concurrencyMin: 1,
+  concurrencyMax: 1000,
+  concurrencyInitial: 20,
 });

@@ -20,6 +20,7 @@ export const EVENT_NAMES: readonly CircuitBreakerEventName[] = [
   'fallback',
   'slowCall',
   'latencySample',
+  'limitChange',
   'storeError',
 ];
 

@@ -331,8 +331,12 @@ export class Automaton {
       if (to === 'closed') this.#open.attempt = 0;
     }
     if (reason !== 'reset') engine.recorder.countTransition(from, to);
-    // Closing after an outage: the throttle forgets it rather than rejecting after it.
-    if (to === 'closed') engine.throttle?.clear();
+    // Closing after an outage: the throttle forgets it rather than rejecting after it, and the
+    // adaptive limit its latency.
+    if (to === 'closed') {
+      engine.throttle?.clear();
+      engine.limitClosed();
+    }
     this.arm();
     if (remote === undefined) {
       const change = { from, to, reason, generation: this.#generation };

@@ -11,6 +11,7 @@ import type { SavedBaseline } from '../snapshot.js';
 import { type BoundBreaker, Outcome, type RemoteState, type StateStore } from '../store/StateStore.js';
 import { Announcer } from './Announcer.js';
 import { Automaton, TRIAL } from './Automaton.js';
+import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { metricsSnapshot } from './metricsSnapshot.js';
 import { Prober } from './Prober.js';
 import { Recorder } from './Recorder.js';
@@ -18,6 +19,7 @@ import {
   REFUSED_BULKHEAD,
   REFUSED_DISPOSED,
   REFUSED_HALF_OPEN,
+  REFUSED_LIMIT,
   REFUSED_THROTTLED,
   type RefusalMessages,
   refusalError,
@@ -26,11 +28,18 @@ import {
 import { StoreLink } from './StoreLink.js';
 import { Throttle } from './Throttle.js';
 
-/** Client-side throttling and the active recovery check, each only when configured. */
+/** Client-side throttling, the active recovery check and the adaptive limit, each only when configured. */
 interface Protection {
   readonly throttle: Throttle | undefined;
   readonly prober: Prober | undefined;
+  readonly limit: ConcurrencyLimit | undefined;
 }
+
+/**
+ * {@link Engine}'s bound on calls in flight when there is none: a small integer (it stays one field
+ * of a breaker's memory, never a boxed number), above anything a process can hold in flight.
+ */
+const UNBOUNDED = 0x3fffffff;
 
 /** {@link Engine}'s flag: calls need more than the fast path (a breaker-level timeout or fallback). */
 const SLOW_PATH = 1;
@@ -55,9 +64,11 @@ export class Engine {
   #flags: number;
   #announcer: Announcer | undefined = undefined;
   #store: StoreLink | undefined = undefined;
-  /** Throttling and the recovery probe: one field, `undefined` unless either is configured. */
+  /** Throttling, the recovery probe and the adaptive limit: one field, `undefined` unless one is configured. */
   readonly #protection: Protection | undefined;
   #inFlight = 0;
+  /** Calls in flight beyond which calls are refused: `maxConcurrentCalls`, or the adaptive limit now. */
+  #maxInFlight: number;
   /**
    * The fast path's outcome handlers of generation {@link Engine.#handlersGeneration}, kept from a
    * generation's second fast call on: a breaker used once (most keyed breakers) keeps no closures.
@@ -73,12 +84,16 @@ export class Engine {
     this.options = options;
     this.#flags = options.timeout !== false || options.fallback !== undefined ? SLOW_PATH : 0;
     if (options.logger !== undefined) this.#announcer = new Announcer(this);
+    const bound = options.maxConcurrentCalls;
+    const adaptive = typeof bound === 'object';
+    this.#maxInFlight = adaptive ? bound.initial : Math.min(bound, UNBOUNDED);
     this.#protection =
-      options.throttle === false && options.probe === undefined
+      options.throttle === false && options.probe === undefined && !adaptive
         ? undefined
         : {
             throttle: options.throttle === false ? undefined : new Throttle(options, options.throttle),
             prober: options.probe === undefined ? undefined : new Prober(this, options.probe),
+            limit: adaptive ? new ConcurrencyLimit(bound) : undefined,
           };
     this.recorder = new Recorder(this);
     this.automaton = new Automaton(this);
@@ -106,6 +121,11 @@ export class Engine {
   /** Exists only for a breaker with a probe. */
   get prober(): Prober | undefined {
     return this.#protection?.prober;
+  }
+
+  /** Exists only for a breaker with an adaptive concurrency limit. */
+  get limit(): ConcurrencyLimit | undefined {
+    return this.#protection?.limit;
   }
 
   get inFlight(): number {
@@ -175,7 +195,7 @@ export class Engine {
       if (gate < 0) return gate;
       if (gate === TRIAL) return this.admitTrial();
     }
-    if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
+    if (this.#inFlight >= this.#maxInFlight) return this.#full();
     const throttle = this.#protection?.throttle;
     if (throttle !== undefined && state === 'closed' && throttle.refuses(this.clock.now()))
       return REFUSED_THROTTLED;
@@ -188,21 +208,52 @@ export class Engine {
     const automaton = this.automaton;
     if (!automaton.trialSlotFree()) return REFUSED_HALF_OPEN;
     if (this.#store !== undefined && !this.#store.trialPermit(automaton.generation)) return REFUSED_HALF_OPEN;
-    if (this.#inFlight >= this.options.maxConcurrentCalls) return REFUSED_BULKHEAD;
+    if (this.#inFlight >= this.#maxInFlight) return this.#full();
     this.#inFlight++;
     automaton.takeTrial();
     return automaton.generation;
   }
 
+  /** The refusal code of a full bulkhead: the adaptive limit's, or the fixed one's. */
+  #full(): number {
+    return this.#protection?.limit === undefined ? REFUSED_BULKHEAD : REFUSED_LIMIT;
+  }
+
   /** Would a call be admitted now? Applies a due transition; admits nothing, takes no trial slot. */
   available(): boolean {
-    return !this.disposed && this.automaton.admits() && this.#inFlight < this.options.maxConcurrentCalls;
+    return !this.disposed && this.automaton.admits() && this.#inFlight < this.#maxInFlight;
   }
 
   /** Counts a refusal and builds the error for it (without a stack on the open paths). */
   refuse(code: number): CircuitBreakerError {
     this.countRefused(code);
-    return refusalError(code, this.name, this, this.options.maxConcurrentCalls);
+    return refusalError(code, this.name, this, this.#maxInFlight);
+  }
+
+  /** The breaker closed: the adaptive limit, when there is one, forgets the outage's latency. */
+  limitClosed(): void {
+    const limit = this.#protection?.limit;
+    if (limit !== undefined) this.#setLimit(limit.closed());
+  }
+
+  /**
+   * A timed call ended (`duration` ms, a timed-out one at its timeout): the adaptive limit, when
+   * there is one, learns from it; a change of the limit is announced (`limitChange`).
+   */
+  sampleLatency(now: number, duration: number, ok: boolean): void {
+    const limit = this.#protection?.limit;
+    if (limit === undefined) return;
+    this.#setLimit(limit.sample(now, duration, ok, this.#inFlight));
+  }
+
+  /** The adaptive limit is `next` now: announced (`limitChange`) when it changed. */
+  #setLimit(next: number): void {
+    const previous = this.#maxInFlight;
+    if (next === previous) return;
+    this.#maxInFlight = next;
+    const announcer = this.#announcer;
+    if (announcer?.has('limitChange'))
+      announcer.emit('limitChange', { name: this.name, limit: next, previous });
   }
 
   /** The refusal messages (kept with the automaton's open period). */

@@ -206,6 +206,7 @@ export class Recorder {
     const engine = this.#engine;
     const duration = now - start;
     (this.#latency ??= new LatencyHistogram()).record(duration);
+    engine.sampleLatency(now, duration, success);
     const announcer = engine.announcer;
     const slow =
       duration > engine.options.slowCallDuration &&
@@ -224,10 +225,14 @@ export class Recorder {
   }
 }
 
-/** Whether every call must be timed: a slow-call rule, or a `success` / `failure` / `slowCall` listener. */
+/**
+ * Whether every call must be timed: a slow-call rule, an adaptive concurrency limit, or a `success` /
+ * `failure` / `slowCall` listener.
+ */
 function timesEveryCall(engine: Engine, announcer = engine.announcer): boolean {
   return (
     engine.options.slowCallRateThreshold !== false ||
+    engine.limit !== undefined ||
     announcer?.has('slowCall') === true ||
     announcer?.has('success') === true ||
     announcer?.has('failure') === true

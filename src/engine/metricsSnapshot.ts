@@ -1,5 +1,10 @@
 import type { Clock } from '../clock/Clock.js';
-import type { AdaptiveThresholdMetrics, CircuitBreakerMetrics, ThrottleMetrics } from '../metrics.js';
+import type {
+  AdaptiveThresholdMetrics,
+  CircuitBreakerMetrics,
+  ConcurrencyMetrics,
+  ThrottleMetrics,
+} from '../metrics.js';
 import { rate } from '../window/rate.js';
 import type { Automaton } from './Automaton.js';
 import type { Engine } from './Engine.js';
@@ -43,6 +48,7 @@ export function metricsSnapshot(engine: Engine): CircuitBreakerMetrics {
     openedBy,
     adaptive: adaptiveMetrics(automaton),
     throttle: throttleMetrics(engine.throttle, engine.clock),
+    concurrency: concurrencyMetrics(engine),
   };
 }
 
@@ -63,4 +69,11 @@ function throttleMetrics(throttle: Throttle | undefined, clock: Clock): Throttle
   if (throttle === undefined) return null;
   const now = clock.now();
   return { rejectionProbability: throttle.probability(now), ...throttle.counts(now) };
+}
+
+/** The adaptive concurrency limit's figures; `null` without one. */
+function concurrencyMetrics(engine: Engine): ConcurrencyMetrics | null {
+  const limit = engine.limit;
+  if (limit === undefined) return null;
+  return { limit: limit.limit, inFlight: engine.inFlight, noLoadMs: limit.noLoad, latencyMs: limit.latency };
 }

@@ -11,6 +11,7 @@ export const REFUSED_FORCED = -3;
 export const REFUSED_BULKHEAD = -4;
 export const REFUSED_DISPOSED = -5;
 export const REFUSED_THROTTLED = -6;
+export const REFUSED_LIMIT = -7;
 
 const REASONS: readonly RejectionReason[] = [
   'open',
@@ -19,6 +20,7 @@ const REASONS: readonly RejectionReason[] = [
   'bulkhead',
   'disposed',
   'throttled',
+  'limit',
 ];
 
 /** @internal The `rejected` event's reason for a refusal code. */
@@ -63,7 +65,8 @@ export function refusalError(
   source: RefusalSource,
   maxConcurrentCalls: number,
 ): CircuitBreakerError {
-  if (code === REFUSED_BULKHEAD) return new BulkheadFullError(name, maxConcurrentCalls);
+  if (code === REFUSED_BULKHEAD || code === REFUSED_LIMIT)
+    return new BulkheadFullError(name, maxConcurrentCalls);
   if (code === REFUSED_DISPOSED) {
     return new CircuitBreakerError(`Circuit breaker '${name}' is disposed`, 'ERR_CIRCUIT_DISPOSED', name);
   }

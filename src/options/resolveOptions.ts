@@ -136,10 +136,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
 
   const timeout =
     o.timeout === undefined || o.timeout === false ? false : positive('timeout', o.timeout, true);
-  const maxConcurrentCalls =
-    o.maxConcurrentCalls === undefined || o.maxConcurrentCalls === false
-      ? Number.POSITIVE_INFINITY
-      : integer('maxConcurrentCalls', o.maxConcurrentCalls, 1);
+  const maxConcurrentCalls = resolveConcurrency(o.maxConcurrentCalls);
   const latencySampling =
     o.latencySampling === undefined ? DEFAULTS.latencySampling : share('latencySampling', o.latencySampling);
 
@@ -286,6 +283,44 @@ function shareAbove0(option: string, value: unknown): number {
   const n = number(option, value, form);
   if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value));
   return n;
+}
+
+function resolveConcurrency(value: unknown): ResolvedOptions['maxConcurrentCalls'] {
+  if (value === undefined || value === false || value === Number.POSITIVE_INFINITY) {
+    return Number.POSITIVE_INFINITY;
+  }
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'number') return integer('maxConcurrentCalls', value, 1);
+    throw new TypeError(
+      expected(
+        'maxConcurrentCalls',
+        'an integer >= 1, false, or { adaptive: true, min, max, initial }',
+        value,
+      ),
+    );
+  }
+  const c = value as Record<string, unknown>;
+  nestedKeys('maxConcurrentCalls', c, ['adaptive', 'min', 'max', 'initial']);
+  if (c.adaptive !== true) {
+    throw new TypeError(
+      expected('maxConcurrentCalls.adaptive', 'true (or give an integer >= 1)', c.adaptive),
+    );
+  }
+  const min = c.min === undefined ? DEFAULTS.concurrencyMin : integer('maxConcurrentCalls.min', c.min, 1);
+  const max =
+    c.max === undefined
+      ? Math.max(min, DEFAULTS.concurrencyMax)
+      : integer('maxConcurrentCalls.max', c.max, min);
+  const initial =
+    c.initial === undefined
+      ? Math.min(max, Math.max(min, DEFAULTS.concurrencyInitial))
+      : integer('maxConcurrentCalls.initial', c.initial, min);
+  if (initial > max) {
+    throw new RangeError(
+      expected('maxConcurrentCalls.initial', `at most maxConcurrentCalls.max (${max})`, initial),
+    );
+  }
+  return Object.freeze({ adaptive: true, min, max, initial });
 }
 
 function resolveThrottle(value: unknown): ResolvedOptions['throttle'] {
