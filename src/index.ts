@@ -76,6 +76,8 @@ export type {
 export type { KeyedBreakersOptions, KeyedGroupStatus, KeyedGroupTotals } from './registry/KeyedBreakers.js';
 export { KeyedBreakers } from './registry/KeyedBreakers.js';
 export type { CircuitBreakerRegistryOptions, RegistryDefaults } from './registry/registryDefaults.js';
+export type { RetryBudgetMetrics, RetryBudgetOptions } from './retry/RetryBudget.js';
+export { RetryBudget } from './retry/RetryBudget.js';
 export type { RetryContext, RetryOptions } from './retry.js';
 export { retry } from './retry.js';
 export type { CircuitBreakerSnapshot, SavedBaseline } from './snapshot.js';
