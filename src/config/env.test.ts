@@ -353,3 +353,59 @@ describe('adaptive protection from the environment', () => {
     );
   });
 });
+
+describe('the adaptive concurrency limit from the environment', () => {
+  it('reads MAX_CONCURRENT_CALLS=adaptive and CONCURRENCY_LIMIT_MIN / _MAX / _INITIAL (any of them means adaptive)', () => {
+    expect(optionsFromEnv('CB_X', { CB_X_MAX_CONCURRENT_CALLS: 'adaptive' })).toEqual({
+      maxConcurrentCalls: { adaptive: true },
+    });
+    expect(optionsFromEnv('CB_X', { CB_X_MAX_CONCURRENT_CALLS: 'ADAPTIVE' })).toEqual({
+      maxConcurrentCalls: { adaptive: true },
+    });
+    expect(
+      optionsFromEnv('CB_X', {
+        CB_X_CONCURRENCY_LIMIT_MIN: '4',
+        CB_X_CONCURRENCY_LIMIT_MAX: '200',
+        CB_X_CONCURRENCY_LIMIT_INITIAL: '10',
+      }),
+    ).toEqual({ maxConcurrentCalls: { adaptive: true, min: 4, max: 200, initial: 10 } });
+    const breaker = CircuitBreaker.fromEnv('x', {
+      env: { CB_X_MAX_CONCURRENT_CALLS: 'adaptive', CB_X_CONCURRENCY_LIMIT_MAX: '50' },
+    });
+    expect(breaker.options.maxConcurrentCalls).toEqual({ adaptive: true, min: 1, max: 50, initial: 20 });
+    // The fixed forms are unchanged.
+    expect(optionsFromEnv('CB_X', { CB_X_MAX_CONCURRENT_CALLS: '8' })).toEqual({ maxConcurrentCalls: 8 });
+    expect(optionsFromEnv('CB_X', { CB_X_MAX_CONCURRENT_CALLS: 'off' })).toEqual({
+      maxConcurrentCalls: false,
+    });
+  });
+
+  it('refuses contradictions and bad values, naming the variable', () => {
+    expect(() =>
+      optionsFromEnv('CB_X', { CB_X_MAX_CONCURRENT_CALLS: '8', CB_X_CONCURRENCY_LIMIT_MIN: '2' }),
+    ).toThrow(
+      new TypeError(
+        '`CB_X_MAX_CONCURRENT_CALLS` is `"8"` but `CB_X_CONCURRENCY_LIMIT_MIN` is set; expected `CB_X_MAX_CONCURRENT_CALLS` to be `adaptive` or unset when configuring the adaptive limit',
+      ),
+    );
+    expect(() => optionsFromEnv('CB_X', { CB_X_MAX_CONCURRENT_CALLS: 'auto' })).toThrow(
+      new TypeError(
+        'Expected `CB_X_MAX_CONCURRENT_CALLS` to be an integer >= 1, `adaptive`, or `off`, got `"auto"`',
+      ),
+    );
+    expect(() => optionsFromEnv('CB_X', { CB_X_CONCURRENCY_LIMIT_MIN: '0' })).toThrow(
+      new RangeError('Expected `CB_X_CONCURRENCY_LIMIT_MIN` to be an integer >= 1, got `"0"`'),
+    );
+    // Checked together, as the breaker would: the error names the variable.
+    expect(() =>
+      optionsFromEnv('CB_X', { CB_X_CONCURRENCY_LIMIT_MIN: '10', CB_X_CONCURRENCY_LIMIT_MAX: '5' }),
+    ).toThrow(
+      new RangeError(
+        '`CB_X_CONCURRENCY_LIMIT_MAX` (`"5"`): Expected `maxConcurrentCalls.max` to be an integer >= 10, got `5`',
+      ),
+    );
+    expect(() => optionsFromEnv('CB_X', { CB_X_CONCURENCY_LIMIT_MAX: '5' })).toThrow(
+      /did you mean `CB_X_CONCURRENCY_LIMIT_MAX`/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { editDistance } from '../options/closestName.js';
 import { describe, expected } from '../options/describe.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import type {
+  AdaptiveConcurrencyOptions,
   AdaptiveThresholdOptions,
   BackoffOptions,
   CircuitBreakerOptions,
@@ -31,7 +32,9 @@ interface Found {
  * Reads breaker options from environment variables named `<prefix><OPTION_IN_UPPER_SNAKE>`:
  * `CB_PAYMENTS_FAILURE_THRESHOLD=3`, `CB_PAYMENTS_RESET_TIMEOUT=30s`, `CB_PAYMENTS_TIMEOUT=off`, the
  * nested `WINDOW_TYPE` / `WINDOW_SIZE` / `WINDOW_DURATION` / `WINDOW_BUCKETS` and `BACKOFF_MULTIPLIER` /
- * `BACKOFF_MAX` / `BACKOFF_JITTER`, and the legacy names `RECOVERY_TIMEOUT_SECONDS`,
+ * `BACKOFF_MAX` / `BACKOFF_JITTER`, the adaptive limit's `MAX_CONCURRENT_CALLS=adaptive` and
+ * `CONCURRENCY_LIMIT_MIN` / `_MAX` / `_INITIAL` (any of them means adaptive), and the legacy names
+ * `RECOVERY_TIMEOUT_SECONDS`,
  * `MINIMUM_REQUEST_THRESHOLD`, `REQUEST_TIMEOUT_SECONDS`, `EXPONENTIAL_BACKOFF`, `MAX_BACKOFF_SECONDS`
  * and `SLOW_CALL_THRESHOLD_MS`.
  *
@@ -213,7 +216,7 @@ function build(found: ReadonlyMap<string, Found>): CircuitBreakerOptions {
   if (halfOpenTimeout !== undefined) options.halfOpenTimeout = halfOpenTimeout;
   const timeout = numOrOff('timeout');
   if (timeout !== undefined) options.timeout = timeout;
-  const maxConcurrentCalls = numOrOff('maxConcurrentCalls');
+  const maxConcurrentCalls = buildConcurrency(get);
   if (maxConcurrentCalls !== undefined) options.maxConcurrentCalls = maxConcurrentCalls;
   const latencySampling = num('latencySampling');
   if (latencySampling !== undefined) options.latencySampling = latencySampling;
@@ -281,6 +284,33 @@ function buildRate(get: Lookup): CircuitBreakerOptions['failureRateThreshold'] {
   if (min !== undefined) adaptive.min = min.value as number;
   if (max !== undefined) adaptive.max = max.value as number;
   if (sensitivity !== undefined) adaptive.sensitivity = sensitivity.value as number;
+  return adaptive;
+}
+
+/**
+ * `MAX_CONCURRENT_CALLS` (an integer, `off` or `adaptive`); any `CONCURRENCY_LIMIT_*` setting means
+ * adaptive, and a number or `off` with one is an error.
+ */
+function buildConcurrency(get: Lookup): CircuitBreakerOptions['maxConcurrentCalls'] {
+  const bound = get('maxConcurrentCalls');
+  const min = get('maxConcurrentCalls.min');
+  const max = get('maxConcurrentCalls.max');
+  const initial = get('maxConcurrentCalls.initial');
+  const setting = min ?? max ?? initial;
+  if (setting === undefined) {
+    if (bound === undefined) return undefined;
+    return bound.value === 'adaptive' ? { adaptive: true } : (bound.value as number | false);
+  }
+  if (bound !== undefined && bound.value !== 'adaptive') {
+    throw new TypeError(
+      `\`${bound.variable}\` is ${show(bound.raw)} but \`${setting.variable}\` is set; ` +
+        `expected \`${bound.variable}\` to be \`adaptive\` or unset when configuring the adaptive limit`,
+    );
+  }
+  const adaptive: AdaptiveConcurrencyOptions = { adaptive: true };
+  if (min !== undefined) adaptive.min = min.value as number;
+  if (max !== undefined) adaptive.max = max.value as number;
+  if (initial !== undefined) adaptive.initial = initial.value as number;
   return adaptive;
 }
 

@@ -29,7 +29,10 @@ export type Target =
   | 'throttle'
   | 'throttle.k'
   | 'throttle.duration'
-  | 'throttle.maxRejection';
+  | 'throttle.maxRejection'
+  | 'maxConcurrentCalls.min'
+  | 'maxConcurrentCalls.max'
+  | 'maxConcurrentCalls.initial';
 
 /** @internal What a variable name means. */
 export interface Spec {
@@ -65,7 +68,10 @@ export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
   ['SUCCESS_THRESHOLD', { target: 'successThreshold', kind: INT }],
   ['HALF_OPEN_TIMEOUT', { target: 'halfOpenTimeout', kind: POSITIVE_TIMER }],
   ['TIMEOUT', { target: 'timeout', kind: { type: 'duration', min: 'positive', off: true, timer: true } }],
-  ['MAX_CONCURRENT_CALLS', { target: 'maxConcurrentCalls', kind: INT_OR_OFF }],
+  [
+    'MAX_CONCURRENT_CALLS',
+    { target: 'maxConcurrentCalls', kind: { type: 'integer', off: true, adaptive: true } },
+  ],
   ['LATENCY_SAMPLING', { target: 'latencySampling', kind: { type: 'share' } }],
   ['CRITICAL', { target: 'critical', kind: { type: 'boolean', off: false } }],
   ['WINDOW_TYPE', { target: 'window.type', kind: { type: 'windowType' } }],
@@ -82,6 +88,9 @@ export const NAMES: ReadonlyMap<string, Spec> = new Map<string, Spec>([
   ['THROTTLE_K', { target: 'throttle.k', kind: { type: 'multiplier' } }],
   ['THROTTLE_DURATION', { target: 'throttle.duration', kind: POSITIVE_DURATION }],
   ['THROTTLE_MAX_REJECTION', { target: 'throttle.maxRejection', kind: { type: 'share' } }],
+  ['CONCURRENCY_LIMIT_MIN', { target: 'maxConcurrentCalls.min', kind: INT }],
+  ['CONCURRENCY_LIMIT_MAX', { target: 'maxConcurrentCalls.max', kind: INT }],
+  ['CONCURRENCY_LIMIT_INITIAL', { target: 'maxConcurrentCalls.initial', kind: INT }],
   // The names existing deployments use.
   [
     'RECOVERY_TIMEOUT_SECONDS',

@@ -3,7 +3,7 @@ import { MAX_TIMER_MS, TIMER_LIMIT } from '../options/validate.js';
 
 /** @internal How a variable's value is read. */
 export type ValueKind =
-  | { readonly type: 'integer'; readonly off: boolean }
+  | { readonly type: 'integer'; readonly off: boolean; readonly adaptive?: true }
   | { readonly type: 'rate'; readonly off: boolean; readonly adaptive?: true }
   | { readonly type: 'positive' }
   | { readonly type: 'share' }
@@ -36,7 +36,8 @@ export function parseValue(variable: string, raw: string, kind: ValueKind): EnvV
   const orOff = off ? ', or `off`' : '';
   switch (kind.type) {
     case 'integer': {
-      const form = `an integer >= 1${orOff}`;
+      if (kind.adaptive === true && lower === 'adaptive') return 'adaptive';
+      const form = `an integer >= 1${kind.adaptive === true ? ', `adaptive`' : ''}${orOff}`;
       if (!/^\d+$/.test(value)) throw new TypeError(expected(variable, form, raw));
       const n = Number(value);
       if (!(n >= 1 && Number.isSafeInteger(n))) throw new RangeError(expected(variable, form, raw));
