@@ -22,7 +22,18 @@ import {
   markdownTable,
   showRange,
 } from '../bench/simulate/table.js';
-import { fixed, fixedProbe, noBreaker, throttle, type Variant } from '../bench/simulate/Variant.js';
+import {
+  bulkhead,
+  fixed,
+  fixedProbe,
+  limit,
+  noBreaker,
+  noRetries,
+  retries,
+  retriesBudget,
+  throttle,
+  type Variant,
+} from '../bench/simulate/Variant.js';
 
 const NORMAL: Condition = { down: false, capacity: 1, errorRate: 0 };
 
@@ -219,6 +230,7 @@ describe('measures, on a hand-made log', () => {
       { at: 3_000, ok: false },
       { at: 6_500, ok: true },
     ],
+    sentInFault: 6,
   };
 
   it('computes every measure', () => {
@@ -226,11 +238,13 @@ describe('measures, on a hand-made log', () => {
       goodput: 3 / 40,
       faultGoodput: 0,
       wasted: 2,
+      faultLoad: 2,
       p99: 1_000,
       detect: 400,
       recover: 2_000,
       flaps: 1,
       refusedWhileHealthy: 3,
+      refusedShare: undefined,
       closedAfter: 1_600,
       probes: 2,
       failedProbes: 1,
@@ -417,6 +431,8 @@ function variantResult(id: string, wasted: readonly number[]): VariantResult {
       goodput: 0,
       faultGoodput: 0,
       wasted: w,
+      faultLoad: 0,
+      refusedShare: 0,
       p99: 0,
       detect: 0,
       recover: 0,
@@ -527,5 +543,98 @@ describe('npm run simulate', () => {
     expect(stdout).toMatch(/Hard outage of a quiet service/);
     expect(stdout).toMatch(/\| fixed +\| +[0-9.]+ \|/);
     expect(stdout).toMatch(/bench\/simulation\.md not written/);
+  });
+});
+
+describe('the concurrency-limit and retry additions', () => {
+  it('counts a call refused by a limit as refused, as detection, and in the share refused after settling', () => {
+    const timeline = { duration: 10_000, rate: 1, fault: { start: 4_000, end: 6_000 }, settledAfter: 2_000 };
+    const log: SimulationLog = {
+      breaker: true,
+      calls: [
+        call(0, 'limited', 0, true), // before settling: not in the share
+        call(2_000, 'success', 10, true),
+        call(3_000, 'limited', 0, true),
+        call(4_500, 'limited', 0, false), // in the fault: detection, not in the share
+        call(5_000, 'timeout', 1_000, false),
+        call(7_000, 'success', 10, true),
+        call(8_000, 'success', 10, true),
+      ],
+      transitions: [],
+      probes: [],
+      sentInFault: 1,
+    };
+    const m = measure(log, timeline);
+    expect(m.refusedWhileHealthy).toBe(2);
+    expect(m.refusedShare).toBe(25);
+    expect(m.detect).toBe(500);
+    expect(m.faultLoad).toBe(0.5);
+  });
+
+  /** A brown-out to 40% of 30 s at 100 calls/s. */
+  const BROWNOUT: Scenario = {
+    ...SHORT,
+    fault: { kind: 'brownout', start: 10_000, end: 20_000, capacity: 0.4 },
+  };
+
+  it('clients that retry send more load, a shared budget bounds it, and each call counts once, in arrival order', async () => {
+    const once = measure(await simulate(BROWNOUT, noRetries, 4), BROWNOUT);
+    const storm = await simulate(BROWNOUT, retries, 4);
+    expect(await simulate(BROWNOUT, retries, 4)).toEqual(storm);
+    const budgeted = measure(await simulate(BROWNOUT, retriesBudget, 4), BROWNOUT);
+    const stormed = measure(storm, BROWNOUT);
+    expect(once.faultLoad).toBeCloseTo(100, -1);
+    expect(stormed.faultLoad!).toBeGreaterThan(2 * once.faultLoad!);
+    expect(budgeted.faultLoad!).toBeLessThan(once.faultLoad! * 1.3);
+    const none = await simulate(BROWNOUT, noRetries, 4);
+    expect(storm.calls.map((c) => c.at)).toEqual(none.calls.map((c) => c.at));
+    // A retried call that failed every time waited for all its attempts.
+    expect(Math.max(...storm.calls.map((c) => c.latency))).toBeGreaterThan(3_000);
+  });
+
+  it('a fixed limit refuses what it cannot hold as `limited`; the adaptive limit keeps more goodput in the brown-out than no breaker, the same way twice', async () => {
+    const log = await simulate(BROWNOUT, bulkhead(2), 4);
+    expect(log.calls.some((c) => c.outcome === 'limited')).toBe(true);
+    // A minute of brown-out at 120 calls/s: long enough for the queue to collapse without a limit.
+    const long: Scenario = {
+      ...SHORT,
+      rate: 120,
+      duration: 100_000,
+      fault: { kind: 'brownout', start: 20_000, end: 80_000, capacity: 0.4 },
+    };
+    const none = measure(await simulate(long, noBreaker, 4), long);
+    const limited = await simulate(long, limit, 4);
+    expect(await simulate(long, limit, 4)).toEqual(limited);
+    expect(none.faultGoodput!).toBeLessThan(20);
+    expect(measure(limited, long).faultGoodput!).toBeGreaterThan(60);
+  });
+
+  it('checks a bound on a variant: the median decides, the text gives the range and the seeds that met it', () => {
+    const result: ScenarioResult = {
+      scenario: SHORT,
+      seeds: [1, 2, 3],
+      variants: [variantResult('a', [60, 75, 80])],
+    };
+    const claim: Claim = {
+      variant: 'a',
+      measure: 'wasted',
+      bound: 'at least',
+      value: 70,
+      says: 'wastes at least 70',
+    };
+    const holds = check(claim, result);
+    expect(holds.verdict).toBe('holds');
+    expect(holds.text).toBe(
+      '- **holds**: `a` wastes at least 70 (wasted calls: 75, 60–80 over the seeds; met on 2 of 3 seeds).',
+    );
+    expect(check({ ...claim, bound: 'below', says: 'x' }, result).verdict).toBe('does not hold');
+    expect(check({ ...claim, bound: 'at most', value: 75, says: 'x' }, result).verdict).toBe('holds');
+    const pending: ScenarioResult = {
+      ...result,
+      variants: [{ variant: { ...fixed, id: 'a' }, missing: ['limit'], runs: [], summary: undefined }],
+    };
+    expect(check(claim, pending).text).toMatch(
+      /^- not measured yet: `a` wastes at least 70 \(pending: option `maxConcurrentCalls: \{ adaptive: true \}`/,
+    );
   });
 });

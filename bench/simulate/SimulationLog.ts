@@ -11,6 +11,8 @@ export interface SimulationLog {
   readonly transitions: TransitionRecord[];
   /** Every probe the breaker ran (they are not client calls). */
   readonly probes: ProbeRecord[];
+  /** Requests the dependency received during the fault: every attempt (retries included), no probe. */
+  sentInFault: number;
 }
 
 /**
@@ -21,11 +23,20 @@ export interface SimulationLog {
  * - `busy`: refused by the dependency's full queue;
  * - `down`: no answer, the dependency was down (the client's timeout ended it);
  * - `refused`: refused by an open (or half-open, full) breaker, served by the fallback;
- * - `throttled`: refused by a closed breaker's throttle, served by the fallback.
+ * - `throttled`: refused by a closed breaker's throttle, served by the fallback;
+ * - `limited`: refused by the breaker's concurrency limit (fixed or adaptive), served by the fallback.
  */
-export type CallOutcome = 'success' | 'error' | 'timeout' | 'busy' | 'down' | 'refused' | 'throttled';
+export type CallOutcome =
+  | 'success'
+  | 'error'
+  | 'timeout'
+  | 'busy'
+  | 'down'
+  | 'refused'
+  | 'throttled'
+  | 'limited';
 
-/** One client call. */
+/** One client call (with retries: the call as its client sees it, over all its attempts). */
 export interface CallRecord {
   /** When it arrived, in ms of simulated time. */
   readonly at: number;
@@ -59,5 +70,5 @@ export function isWasted(outcome: CallOutcome): boolean {
 
 /** The outcomes a breaker produced itself (the fallback answered). */
 export function isRefused(outcome: CallOutcome): boolean {
-  return outcome === 'refused' || outcome === 'throttled';
+  return outcome === 'refused' || outcome === 'throttled' || outcome === 'limited';
 }

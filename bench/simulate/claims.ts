@@ -2,11 +2,11 @@ import type { ScenarioResult, VariantResult } from './compare.js';
 import type { MeasureName } from './summary.js';
 import { MEASURES, pendingText } from './table.js';
 
-/**
- * What a variant is meant to buy on a scenario, checked against the runs: "`adaptive` detects the
- * outage sooner than `fixed`".
- */
-export interface Claim {
+/** What a variant is meant to buy on a scenario, checked against the runs: a comparison or a bound. */
+export type Claim = Comparison | Bound;
+
+/** "`adaptive` detects the outage sooner than `fixed`". */
+export interface Comparison {
   /** The variant the claim is about. */
   readonly variant: string;
   /** The variant it is compared with. */
@@ -20,6 +20,20 @@ export interface Claim {
   /** Slack of a `no higher` claim, in the measure's unit. @default 0 */
   readonly tolerance?: number;
   /** The claim in words, between the two variant names: "detects the outage sooner than". */
+  readonly says: string;
+}
+
+/**
+ * "`fixed + limit` keeps at least 70 calls/s of goodput in the brown-out": a goal in the measure's
+ * unit. It holds when the median over the seeds meets it; the text says on how many seeds it did.
+ */
+export interface Bound {
+  readonly variant: string;
+  readonly measure: MeasureName;
+  /** `at least`: the median must be >= `value`; `below`: < `value`; `at most`: <= `value`. */
+  readonly bound: 'at least' | 'below' | 'at most';
+  readonly value: number;
+  /** The claim in words, after the variant's name: "keeps at least 70 calls/s of goodput in the brown-out". */
   readonly says: string;
 }
 
@@ -66,6 +80,7 @@ export function pairedDifference(
  * @throws {RangeError} When the claim names a variant or a measure the scenario does not have.
  */
 export function check(claim: Claim, result: ScenarioResult): Verdict {
+  if ('bound' in claim) return checkBound(claim, result);
   const mine = find(result, claim.variant);
   const theirs = find(result, claim.than);
   const sentence = `\`${claim.variant}\` ${claim.says} \`${claim.than}\``;
@@ -96,6 +111,36 @@ export function check(claim: Claim, result: ScenarioResult): Verdict {
   };
 }
 
+/** A bound: the median decides; the text gives the median, the range and the seeds that met it. */
+function checkBound(claim: Bound, result: ScenarioResult): Verdict {
+  const mine = find(result, claim.variant);
+  const sentence = `\`${claim.variant}\` ${claim.says}`;
+  if (mine.summary === undefined) {
+    return { claim, verdict: 'pending', text: `- not measured yet: ${sentence} (${pendingText(mine)}).` };
+  }
+  const stat = mine.summary[claim.measure];
+  if (stat === undefined) {
+    throw new RangeError(
+      `Expected measure \`${claim.measure}\` to apply to scenario \`${result.scenario.id}\``,
+    );
+  }
+  const meets = (x: number): boolean =>
+    claim.bound === 'at least'
+      ? x >= claim.value
+      : claim.bound === 'below'
+        ? x < claim.value
+        : x <= claim.value;
+  const seeds = mine.runs.filter((run) => meets(run[claim.measure] as number)).length;
+  const verdict = meets(stat.median) ? 'holds' : 'does not hold';
+  const { title, format } = MEASURES[claim.measure];
+  const range = stat.min === stat.max ? '' : `, ${format(stat.min)}–${format(stat.max)} over the seeds`;
+  return {
+    claim,
+    verdict,
+    text: `- **${verdict}**: ${sentence} (${title}: ${format(stat.median)}${range}; met on ${seeds} of ${mine.runs.length} seeds).`,
+  };
+}
+
 function find(result: ScenarioResult, id: string): VariantResult {
   const found = result.variants.find((v) => v.variant.id === id);
   if (found === undefined) {
@@ -105,7 +150,7 @@ function find(result: ScenarioResult, id: string): VariantResult {
 }
 
 function judge(
-  claim: Claim,
+  claim: Comparison,
   a: number,
   b: number,
   difference: { mean: number; error: number } | undefined,

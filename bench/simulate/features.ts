@@ -1,14 +1,16 @@
+import * as breakwater from '../../src/index.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../../src/index.js';
 import type { Variant } from './Variant.js';
 
 /** The adaptive-protection options (DESIGN section 10) a variant may need. */
-export type Feature = 'adaptive' | 'throttle' | 'probe';
+export type Feature = 'adaptive' | 'throttle' | 'probe' | 'limit' | 'budget';
 
 /** The least options that use each feature, with its defaults. */
-const MINIMAL: Record<Feature, Record<string, unknown>> = {
+const MINIMAL: Record<Exclude<Feature, 'budget'>, Record<string, unknown>> = {
   adaptive: { failureRateThreshold: { adaptive: true } },
   throttle: { throttle: true },
   probe: { probe: async () => undefined },
+  limit: { maxConcurrentCalls: { adaptive: true } },
 };
 
 /** The option each feature is configured by, for the reports. */
@@ -16,6 +18,8 @@ export const FEATURE_OPTION: Record<Feature, string> = {
   adaptive: 'failureRateThreshold: { adaptive: true }',
   throttle: 'throttle',
   probe: 'probe',
+  limit: 'maxConcurrentCalls: { adaptive: true }',
+  budget: 'retry({ budget })',
 };
 
 const known = new Map<Feature, boolean>();
@@ -46,7 +50,8 @@ export function acceptsOptions(options: Readonly<Record<string, unknown>>): bool
 export function hasFeature(feature: Feature): boolean {
   let available = known.get(feature);
   if (available === undefined) {
-    available = acceptsOptions(MINIMAL[feature]);
+    // The retry budget is a class of its own, not a breaker option.
+    available = feature === 'budget' ? 'RetryBudget' in breakwater : acceptsOptions(MINIMAL[feature]);
     known.set(feature, available);
   }
   return available;

@@ -8,6 +8,12 @@ export interface Timeline {
   readonly rate: number;
   /** The fault, if the scenario has one: active in [start, end). */
   readonly fault?: { readonly start: number; readonly end: number } | undefined;
+  /**
+   * Ms after which a breaker is taken to have settled (an adaptive limit learned its dependency):
+   * the share of the calls it refuses while the dependency is healthy is counted from then on.
+   * @default not measured
+   */
+  readonly settledAfter?: number | undefined;
 }
 
 /**
@@ -21,6 +27,8 @@ export interface Measures {
   readonly faultGoodput: number | undefined;
   /** Client calls sent to a dependency that could not serve them (timed out, busy, down). */
   readonly wasted: number;
+  /** Requests per second the dependency received during the fault, every attempt included. */
+  readonly faultLoad: number | undefined;
   /** The 99th percentile of the latency clients saw, in ms (a refusal counts as 0 ms). */
   readonly p99: number;
   /** Ms from the fault's start to the first opening or throttled call during the fault. */
@@ -36,8 +44,13 @@ export interface Measures {
    * open breaker is not a flap: the breaker had not closed).
    */
   readonly flaps: number | undefined;
-  /** Client calls the breaker refused (open or throttled) while the dependency was healthy. */
+  /** Client calls the breaker refused (open, throttled or limited) while the dependency was healthy. */
   readonly refusedWhileHealthy: number | undefined;
+  /**
+   * The share of the calls arriving while the dependency was healthy, after the timeline's
+   * `settledAfter`, that the breaker refused, in percent.
+   */
+  readonly refusedShare: number | undefined;
   /** Ms from the fault's end until the breaker is closed (0 if it was closed then). */
   readonly closedAfter: number | undefined;
   /** Probes the breaker ran, and how many of them failed. */
@@ -55,7 +68,8 @@ export function recoveryGap(rate: number): number {
 }
 
 /**
- * Computes the measures of one run from its log.
+ * Computes the measures of one run from its log. Detection counts a throttled or limited call during
+ * the fault like an opening.
  * @param log - The run's log.
  * @param timeline - The run's length, traffic and fault.
  * @returns The measures.
@@ -67,10 +81,17 @@ export function measure(log: SimulationLog, timeline: Timeline): Measures {
   let faultSuccesses = 0;
   let wasted = 0;
   let refusedWhileHealthy = 0;
+  const settled = timeline.settledAfter;
+  let callsSettled = 0;
+  let refusedSettled = 0;
   const latencies = new Float64Array(calls.length);
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i]!;
     latencies[i] = call.latency;
+    if (settled !== undefined && call.at >= settled && call.healthy) {
+      callsSettled++;
+      if (isRefused(call.outcome)) refusedSettled++;
+    }
     if (call.outcome === 'success') {
       successes++;
       if (fault !== undefined && call.at >= fault.start && call.at < fault.end) faultSuccesses++;
@@ -85,6 +106,7 @@ export function measure(log: SimulationLog, timeline: Timeline): Measures {
     goodput: successes / (timeline.duration / 1000),
     faultGoodput: fault === undefined ? undefined : faultSuccesses / ((fault.end - fault.start) / 1000),
     wasted,
+    faultLoad: fault === undefined ? undefined : log.sentInFault / ((fault.end - fault.start) / 1000),
     p99: percentile(latencies, 0.99),
     detect: fault === undefined || !log.breaker ? undefined : detection(log, fault),
     recover: fault === undefined ? undefined : recovery(log, fault.end, recoveryGap(timeline.rate)),
@@ -92,6 +114,8 @@ export function measure(log: SimulationLog, timeline: Timeline): Measures {
       ? transitions.filter((t) => t.from === 'closed' && t.to === 'open' && t.healthy).length
       : undefined,
     refusedWhileHealthy: log.breaker ? refusedWhileHealthy : undefined,
+    refusedShare:
+      log.breaker && settled !== undefined ? (100 * refusedSettled) / Math.max(1, callsSettled) : undefined,
     closedAfter: fault === undefined || !log.breaker ? undefined : closedAfter(log, fault.end),
     probes: probes.length,
     failedProbes,
@@ -121,7 +145,7 @@ function detection(log: SimulationLog, fault: { start: number; end: number }): n
   }
   for (const call of log.calls) {
     if (call.at >= first || call.at >= fault.end) break;
-    if (call.outcome === 'throttled' && call.at >= fault.start) {
+    if ((call.outcome === 'throttled' || call.outcome === 'limited') && call.at >= fault.start) {
       first = call.at;
       break;
     }

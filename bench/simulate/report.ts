@@ -1,7 +1,7 @@
 import type { Verdict } from './claims.js';
 import type { ScenarioResult } from './compare.js';
 import { reading } from './reading.js';
-import { MODEL } from './scenarios.js';
+import { BUSY_MODEL, MODEL } from './scenarios.js';
 import { headlineTable, markdownTable, showRange } from './table.js';
 
 /** Where and how a report was made. */
@@ -14,6 +14,7 @@ export interface ReportContext {
 }
 
 const capacity = (MODEL.workers / MODEL.serviceTime) * 1000;
+const busyCapacity = (BUSY_MODEL.workers / BUSY_MODEL.serviceTime) * 1000;
 
 /** What the simulation models and measures (the same for every run). */
 const METHOD = `## The model
@@ -35,32 +36,43 @@ on answers nobody waits for: goodput collapses until the load drops and the queu
 therefore rise with load and fall back when it drops. Besides that, a served request fails at the
 dependency's normal error rate, whatever the load. During an outage a request gets no answer at all
 (the client's timeout ends it); during a brown-out every service time is longer, by 1 / capacity.
+One scenario (a busy, healthy dependency) uses ${BUSY_MODEL.workers} workers of ${BUSY_MODEL.serviceTime} ms instead (${busyCapacity} calls/s).
 
 **The clients** are open-loop: Poisson arrivals at a fixed rate that do not slow down when the
 dependency does, each with a 1 s timeout. A call refused by a breaker gets a fallback at once; it
-is not goodput. Every variant of a scenario sees the same arrivals and the same per-call draws.
+is not goodput. Every variant of a scenario sees the same arrivals and the same per-call draws. In
+the retry storm, clients retry a failed call (a timeout, an error, a busy answer, a refusal by a
+concurrency limit; never a refusal of an open breaker) up to 3 times after a random wait in [0,
+100 × 2^(n−1)] ms, through one shared \`RetryBudget\` in the variants that say so; a client call
+then counts once, with the outcome of its last attempt.
 
 **The breakers** share \`resetTimeout: 10_000\` and otherwise breakwater's defaults (a count window of
 100 calls, \`minimumCalls\` 10, one trial in half-open), with the variant's options on top; the
 throttle and the jitter draw from the \`random\` option, seeded too. \`throttle\` and \`adaptive +
 throttle\` keep their trip rule: throttling works alongside it (throttle while degraded, open while
-dead).
+dead); so do \`fixed + limit\` (the adaptive concurrency limit, \`maxConcurrentCalls: { adaptive:
+true }\`) and \`fixed + max N\` (a fixed \`maxConcurrentCalls\`): limit while slow, open while dead. A
+call a limit refuses gets the fallback, like a refusal while open.
 
 **The measures**, per run, then the median over the seeds:
 - *goodput*: successful calls per second, over the whole run and among the calls that arrived
   during the fault;
 - *wasted calls*: client calls sent to a dependency that could not serve them (no answer, an
   answer after the timeout, refused by its full queue); its normal errors are not counted;
+- *load in the fault*: requests per second the dependency received during the fault, every attempt
+  included (shown where clients retry);
 - *p99*: the 99th percentile of the latency clients saw, a refusal counting as 0 ms (the fallback
   answers at once);
-- *detect*: from the fault's start to the first opening or throttled call during the fault;
+- *detect*: from the fault's start to the first opening, throttled call or call refused by a
+  concurrency limit during the fault;
 - *recover*: from the fault's end to the first successful call after the last call lost to the fault
   (wasted or refused), lost calls belonging to the recovery while less than 10 s (or 20 calls' worth
   of traffic, when that is longer) separate them;
 - *flaps*: openings of a closed breaker while the dependency was healthy (no fault, and it could
   answer a call in time);
 - *refused while healthy*: calls a breaker refused (open or throttled) while the dependency was
-  healthy: the price of a breaker's caution;
+  healthy: the price of a breaker's caution; *refused after settling*: the same as a share of the
+  calls arriving while healthy after the first minute (once an adaptive limit has learned);
 - *closed after*: from the fault's end until the breaker is closed (its own view of recovery);
   *probes*: the probes it ran, and how many failed.
 

@@ -1,4 +1,11 @@
-import { CircuitBreaker, type CircuitBreakerOptions, FakeClock, type Permit } from '../../src/index.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  FakeClock,
+  type Permit,
+  type RejectionReason,
+  RetryBudget,
+} from '../../src/index.js';
 import { Dependency, type Response } from './Dependency.js';
 import { EventQueue } from './EventQueue.js';
 import { Random, streamSeed } from './Random.js';
@@ -14,6 +21,7 @@ const PROBE_STEP = 50;
 const ARRIVALS = 0;
 const PROBES = 1;
 const BREAKER = 2;
+const RETRIES = 3;
 
 interface Arrival {
   readonly time: number;
@@ -36,7 +44,22 @@ interface Step {
   readonly time: number;
   readonly kind: 'step';
 }
-type SimEvent = Arrival | Completion | ProbeAnswer | Step;
+interface Retry {
+  readonly time: number;
+  readonly kind: 'retry';
+  readonly call: ClientCall;
+}
+type SimEvent = Arrival | Completion | ProbeAnswer | Step | Retry;
+
+/** A client's call, over its attempts. */
+interface ClientCall {
+  /** When it arrived. */
+  readonly at: number;
+  /** Whether the dependency was healthy then. */
+  readonly healthy: boolean;
+  /** Attempts made so far. */
+  attempts: number;
+}
 
 /**
  * Runs one variant through one scenario: a discrete-event simulation on a `FakeClock`. Clients
@@ -44,7 +67,10 @@ type SimEvent = Arrival | Completion | ProbeAnswer | Step;
  * (`tryAcquire()`), goes to the {@link Dependency} if admitted, and settles the permit when its
  * answer (or the client's timeout) comes. Everything random comes from streams seeded by `seed`:
  * the arrivals with each call's service and error draws (the same for every variant), the breaker's
- * `random` option, and the probes. The same seed gives the same log.
+ * `random` option, the probes, and the retries' waits and draws. With a variant's `retry`, a failed
+ * call is tried again after a jittered wait, through a shared `RetryBudget` when it has one; the log
+ * then holds each client call once, with the outcome and the time of its last attempt. The same seed
+ * gives the same log.
  * @param scenario - The traffic, the dependency and its fault.
  * @param variant - The breaker under test (or none).
  * @param seed - The run's seed.
@@ -56,6 +82,10 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
   const clock = new FakeClock({ now: 0, wallNow: 0 });
   const arrivals = new Random(streamSeed(seed, ARRIVALS));
   const probeDraws = new Random(streamSeed(seed, PROBES));
+  const retryDraws = new Random(streamSeed(seed, RETRIES));
+  const retryModel = variant.retry;
+  const budget =
+    retryModel?.budget === undefined ? undefined : new RetryBudget({ ...retryModel.budget, clock });
   const conditionAt = conditions(scenario);
   const dependency = new Dependency(scenario.model);
   const timeout = scenario.clientTimeout;
@@ -65,6 +95,7 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
     calls: [],
     transitions: [],
     probes: [],
+    sentInFault: 0,
   };
   const events = new EventQueue<SimEvent>();
   /** Set when a probe may have started or settled: let the breaker's promise reactions run. */
@@ -87,6 +118,8 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
   };
 
   let breaker: CircuitBreaker | undefined;
+  /** Why the breaker refused the last call it refused. */
+  let refusal: RejectionReason = 'open';
   if (variant.options !== undefined) {
     const options: Record<string, unknown> = {
       ...scenario.breaker,
@@ -98,6 +131,9 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
     if (variant.probe) options.probe = probe;
     // Options of features this build may not have are not in its types: the caller checked them.
     breaker = new CircuitBreaker(options as CircuitBreakerOptions);
+    breaker.on('rejected', ({ reason }) => {
+      refusal = reason;
+    });
     breaker.on('stateChange', ({ from, to }) => {
       const time = clock.now();
       log.transitions.push({ at: time, from, to, healthy: healthyAt(time) });
@@ -105,30 +141,58 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
     });
   }
 
+  /** The client call ended with `outcome` at `end`. */
+  const finish = (call: ClientCall, outcome: CallOutcome, end: number): void => {
+    log.calls.push({ at: call.at, latency: end - call.at, outcome, healthy: call.healthy });
+  };
+
+  /** One attempt of `call` at `time`, with the draws that set its service time and error. */
+  const attempt = (call: ClientCall, time: number, serviceDraw: number, errorDraw: number): void => {
+    call.attempts++;
+    let permit: Permit | undefined;
+    let outcome: CallOutcome;
+    let latency = 0;
+    if (breaker !== undefined) permit = breaker.tryAcquire();
+    if (breaker !== undefined && permit === undefined) {
+      outcome =
+        refusal === 'limit' || refusal === 'bulkhead'
+          ? 'limited'
+          : refusal === 'throttled'
+            ? 'throttled'
+            : 'refused';
+    } else {
+      if (faultActive(scenario, time)) log.sentInFault++;
+      ({ outcome, latency } = clientView(
+        dependency.request(time, conditionAt(time), serviceDraw, errorDraw),
+        timeout,
+      ));
+      if (permit !== undefined) {
+        events.push({ time: time + latency, kind: 'completion', permit, ok: outcome === 'success' });
+      }
+    }
+    const end = time + latency;
+    // Fail fast means fail fast: an open or throttling breaker's refusal is never retried.
+    const retryable = outcome !== 'success' && outcome !== 'refused' && outcome !== 'throttled';
+    if (
+      retryModel === undefined ||
+      !retryable ||
+      call.attempts >= retryModel.maxAttempts ||
+      (budget !== undefined && !budget.tryRetry())
+    ) {
+      finish(call, outcome, end);
+      return;
+    }
+    const wait = retryDraws.next() * retryModel.delay * 2 ** (call.attempts - 1);
+    events.push({ time: end + wait, kind: 'retry', call });
+  };
+
   const arrive = (time: number): void => {
     const serviceDraw = arrivals.next();
     const errorDraw = arrivals.next();
     const next = time + arrivals.exponential(meanGap);
     if (next < scenario.duration) events.push({ time: next, kind: 'arrival' });
-    const healthy = healthyAt(time);
-    let permit: Permit | undefined;
-    if (breaker !== undefined) {
-      permit = breaker.tryAcquire();
-      if (permit === undefined) {
-        // Refused while closed: only the throttle does that (no bulkhead here).
-        const outcome = breaker.state === 'closed' ? 'throttled' : 'refused';
-        log.calls.push({ at: time, latency: 0, outcome, healthy });
-        return;
-      }
-    }
-    const { outcome, latency } = clientView(
-      dependency.request(time, conditionAt(time), serviceDraw, errorDraw),
-      timeout,
-    );
-    log.calls.push({ at: time, latency, outcome, healthy });
-    if (permit !== undefined) {
-      events.push({ time: time + latency, kind: 'completion', permit, ok: outcome === 'success' });
-    }
+    budget?.recordCall();
+    attempt({ at: time, healthy: healthyAt(time), attempts: 0 }, time, serviceDraw, errorDraw);
   };
 
   events.push({ time: arrivals.exponential(meanGap), kind: 'arrival' });
@@ -152,6 +216,9 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
         else event.reject(FAILURE);
         settle = true;
         break;
+      case 'retry':
+        attempt(event.call, event.time, retryDraws.next(), retryDraws.next());
+        break;
       case 'step':
         if (event.time + PROBE_STEP < scenario.duration) {
           events.push({ time: event.time + PROBE_STEP, kind: 'step' });
@@ -164,6 +231,8 @@ export async function simulate(scenario: Scenario, variant: Variant, seed: numbe
     }
   }
   breaker?.dispose();
+  // With retries, calls end out of arrival order.
+  if (retryModel !== undefined) log.calls.sort((a, b) => a.at - b.at);
   return log;
 }
 

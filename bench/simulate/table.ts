@@ -18,6 +18,8 @@ export interface Column {
 const always = (): boolean => true;
 const withFault = (scenario: Scenario): boolean => scenario.fault !== undefined;
 const withProbe = (scenario: Scenario): boolean => scenario.variants.some((v) => v.probe);
+const withRetries = (scenario: Scenario): boolean => scenario.variants.some((v) => v.retry !== undefined);
+const withSettling = (scenario: Scenario): boolean => scenario.settledAfter !== undefined;
 
 /**
  * Formats a rate: three significant figures (95.8, 2.41, 0.0889).
@@ -35,6 +37,15 @@ export function formatRate(value: number): string {
  */
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+/**
+ * Formats a percentage: two significant figures, three decimals at most (26, 1.2, 0.034, 0).
+ * @param value - Percent.
+ * @returns The text.
+ */
+export function formatShare(value: number): string {
+  return value.toLocaleString('en-US', { maximumSignificantDigits: 2, maximumFractionDigits: 3 });
 }
 
 /**
@@ -78,11 +89,13 @@ export const MEASURES: {
   goodput: { title: 'goodput /s', format: formatRate },
   faultGoodput: { title: 'goodput in the fault /s', format: formatRate },
   wasted: { title: 'wasted calls', format: formatCount },
+  faultLoad: { title: 'load in the fault /s', format: formatRate },
   p99: { title: 'p99 ms', format: formatMs },
   detect: { title: 'detect s', format: (v) => formatSeconds(v, 'missed') },
   recover: { title: 'recover s', format: formatSeconds },
   flaps: { title: 'flaps', format: formatCount },
   refusedWhileHealthy: { title: 'refused while healthy', format: formatCount },
+  refusedShare: { title: 'refused after settling %', format: formatShare },
   closedAfter: { title: 'closed after s', format: formatSeconds },
   probes: { title: 'probes', format: formatCount },
   failedProbes: { title: 'failed probes', format: formatCount },
@@ -98,11 +111,13 @@ export const COLUMNS: readonly Column[] = [
   column('goodput', always),
   column('faultGoodput', withFault),
   column('wasted', always),
+  column('faultLoad', withRetries),
   column('p99', always),
   column('detect', withFault),
   column('recover', withFault),
   column('flaps', always),
   column('refusedWhileHealthy', always),
+  column('refusedShare', withSettling),
   column('closedAfter', withProbe),
   {
     title: 'probes (failed)',
@@ -162,6 +177,10 @@ const HEADLINES: readonly {
   { scenario: 'errors8', measure: 'refusedWhileHealthy', title: '8% errors: refused for nothing' },
   { scenario: 'quiet', measure: 'wasted', title: 'quiet: wasted calls' },
   { scenario: 'quiet', measure: 'closedAfter', title: 'quiet: closed after s' },
+  { scenario: 'severe', measure: 'faultGoodput', title: 'severe brown-out: goodput /s' },
+  { scenario: 'busy', measure: 'refusedShare', title: 'busy and healthy: refused %' },
+  { scenario: 'storm', measure: 'faultLoad', title: 'retry storm: load /s' },
+  { scenario: 'storm', measure: 'faultGoodput', title: 'retry storm: goodput /s' },
 ];
 
 /**
