@@ -5,7 +5,7 @@ import { FakeClock } from '../clock/FakeClock.js';
 import { CircuitBreakerRegistry } from '../registry/CircuitBreakerRegistry.js';
 import { MemoryStore } from '../store/MemoryStore.js';
 import CircuitBreaker, { MemoryCache, Status } from './index.js';
-import type { Options } from './opossumOptions.js';
+import type { OpossumOptions as Options } from './opossumOptions.js';
 
 let clock: FakeClock;
 let registry: CircuitBreakerRegistry;

@@ -17,18 +17,13 @@ import { MemoryCache } from './MemoryCache.js';
 import { isOurError, ourError } from './opossumError.js';
 import {
   breakerOptions,
-  type Options as OpossumOptions,
-  type State as OpossumState,
+  type OpossumCacheTransport,
+  type OpossumOptions,
+  type OpossumState,
   type ResolvedOpossumOptions,
   resolveOpossumOptions,
-  type CacheTransport as Transport,
 } from './opossumOptions.js';
-import {
-  type StatusOptions as OpossumStatusOptions,
-  Status,
-  type Bucket as StatusBucket,
-  type Stats as StatusStats,
-} from './Status.js';
+import { type OpossumBucket, type OpossumStats, type OpossumStatusOptions, Status } from './Status.js';
 
 /** The events of an opossum breaker and their arguments. */
 export interface OpossumEvents<TI extends unknown[] = unknown[], TR = unknown> {
@@ -160,7 +155,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     }
     if (o.cache === true) {
       if (o.cacheTransport === undefined) o.cacheTransport = new MemoryCache(o.cacheSize);
-      const t = o.cacheTransport as Partial<Transport> | null;
+      const t = o.cacheTransport as Partial<OpossumCacheTransport> | null;
       if (
         typeof t !== 'object' ||
         t === null ||
@@ -185,10 +180,11 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     const state = o.state;
     this.#enabled = state === undefined ? o.enabled !== false : state.enabled !== false;
 
-    const mapped = breakerOptions(o, name, () => this.warmUp);
+    const registry = CircuitBreaker.registry;
+    const shared = (o.breakwater?.store ?? registry?.defaults.store) !== undefined;
+    const mapped = breakerOptions(o, name, () => this.warmUp, shared);
     const initialState = savedState(state, o);
     if (initialState !== undefined) mapped.initialState = initialState;
-    const registry = CircuitBreaker.registry;
     if (registry !== undefined && registry.get(name) === undefined) {
       this.#breaker = registry.register(name, mapped);
       this.#registry = registry;
@@ -304,7 +300,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
   }
 
   /** The rolling window's counts and latency figures (`status.stats`). */
-  get stats(): StatusStats {
+  get stats(): OpossumStats {
     return this.#status.stats;
   }
 
@@ -513,7 +509,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
    * The state and the rolling stats, to start another breaker from (`{ state, status }` options).
    * @returns `{ state: { name, enabled, closed, open, halfOpen, warmUp, shutdown, lastTimerAt }, status }`.
    */
-  toJSON(): { state: Required<Omit<OpossumState, 'pendingClose'>>; status: StatusStats } {
+  toJSON(): { state: Required<Omit<OpossumState, 'pendingClose'>>; status: OpossumStats } {
     return {
       state: {
         name: this.#name,
@@ -655,15 +651,15 @@ export declare namespace CircuitBreaker {
   /** Options of `newStatus()`. */
   type StatusOptions = OpossumStatusOptions;
   /** The window's summed counts (`breaker.stats`). */
-  type Stats = StatusStats;
+  type Stats = OpossumStats;
   /** One slice of the rolling window. */
-  type Bucket = StatusBucket;
+  type Bucket = OpossumBucket;
   /** The rolling window's slices. */
-  type Window = StatusBucket[];
+  type Window = OpossumBucket[];
   /** Saved state (`toJSON().state`). */
   type State = OpossumState;
   /** A custom cache store. */
-  type CacheTransport = Transport;
+  type CacheTransport = OpossumCacheTransport;
   /** The in-memory cache store. */
   type MemoryCache = InMemoryCache;
   /** The events and their arguments. */

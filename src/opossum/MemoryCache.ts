@@ -1,5 +1,5 @@
 /** One entry: the value and its expiry (epoch ms; 0 for none). */
-interface Entry {
+export interface CacheEntry {
   readonly value: unknown;
   readonly expiresAt: number;
 }
@@ -19,7 +19,7 @@ const DEFAULT_MAX_ENTRIES = 1000;
  */
 export class MemoryCache {
   /** The entries by key, in insertion order. */
-  readonly cache = new Map<string, Entry>();
+  readonly cache = new Map<string, CacheEntry>();
   /** Entries kept at most. */
   readonly maxEntries: number;
 

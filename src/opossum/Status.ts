@@ -20,7 +20,7 @@ export interface StatusCounts {
 export type StatusCounter = keyof StatusCounts;
 
 /** One slice of the rolling window: its counts and the latencies of its calls. */
-export interface Bucket extends StatusCounts {
+export interface OpossumBucket extends StatusCounts {
   /** Latency at the percentiles 0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995 and 1 (in `stats` only). */
   percentiles: { [percentile: number]: number };
   /** Latencies in ms (at most {@link MAX_LATENCIES_PER_BUCKET}, the most recent, per slice). */
@@ -30,7 +30,7 @@ export interface Bucket extends StatusCounts {
 }
 
 /** The window's counts summed, with latency figures (`breaker.stats`). */
-export interface Stats extends Bucket {
+export interface OpossumStats extends OpossumBucket {
   /** Mean latency in the window (0 without calls; -1 with `rollingPercentilesEnabled: false`). */
   latencyMean: number;
 }
@@ -43,7 +43,7 @@ export interface RotateController {
 }
 
 /** Options of a {@link Status} (`CircuitBreaker.newStatus()`). */
-export interface StatusOptions {
+export interface OpossumStatusOptions {
   /** Slices of the window. @default 10 */
   rollingCountBuckets?: number | undefined;
   /** Ms the window covers. @default 10_000 */
@@ -55,7 +55,7 @@ export interface StatusOptions {
   /** Rotate the window on this emitter's `rotate` events instead of by time. */
   rotateBucketController?: RotateController | undefined;
   /** Counts to start from (saved `stats`). */
-  stats?: Partial<Stats> | undefined;
+  stats?: Partial<OpossumStats> | undefined;
   /** breakwater: the time source (a `FakeClock` in tests). @default the system clock */
   clock?: Clock | undefined;
 }
@@ -79,7 +79,7 @@ const COUNTERS: readonly StatusCounter[] = [
   'semaphoreRejections',
 ];
 
-function emptyBucket(): Bucket {
+function emptyBucket(): OpossumBucket {
   return {
     failures: 0,
     fallbacks: 0,
@@ -116,7 +116,7 @@ export class Status extends EventEmitter {
   readonly enableSnapshots: boolean;
   /** The emitter whose `rotate` events rotate the window, if any. */
   readonly rotateBucketController: RotateController | undefined;
-  readonly #window: Bucket[];
+  readonly #window: OpossumBucket[];
   readonly #clock: Clock;
   readonly #interval: number;
   readonly #start: number;
@@ -129,7 +129,7 @@ export class Status extends EventEmitter {
   /**
    * @param options - The window's shape, `stats` to start from, and breakwater's `clock`.
    */
-  constructor(options: StatusOptions = {}) {
+  constructor(options: OpossumStatusOptions = {}) {
     super();
     const buckets = positiveInteger(options.rollingCountBuckets, 10);
     const duration = positiveNumber(options.rollingCountTimeout, 10_000);
@@ -150,9 +150,9 @@ export class Status extends EventEmitter {
   }
 
   /** The window's counts summed, with the mean latency and percentiles. */
-  get stats(): Stats {
+  get stats(): OpossumStats {
     this.#advance();
-    const totals: Stats = { ...emptyBucket(), latencyMean: 0 };
+    const totals: OpossumStats = { ...emptyBucket(), latencyMean: 0 };
     const latencies: number[] = [];
     for (const bucket of this.#window) {
       for (const counter of COUNTERS) totals[counter] += bucket[counter] || 0;
@@ -173,7 +173,7 @@ export class Status extends EventEmitter {
   }
 
   /** The slices, newest first (a copy of the array; the slices themselves are live). */
-  get window(): Bucket[] {
+  get window(): OpossumBucket[] {
     this.#advance();
     return this.#window.slice();
   }
@@ -185,7 +185,7 @@ export class Status extends EventEmitter {
    */
   increment(property: StatusCounter, latency?: number): void {
     this.#advance();
-    const bucket = this.#window[0] as Bucket;
+    const bucket = this.#window[0] as OpossumBucket;
     bucket[property]++;
     if (property === 'successes' || property === 'failures' || property === 'timeouts') {
       if (!this.rollingPercentilesEnabled) return;
@@ -199,13 +199,13 @@ export class Status extends EventEmitter {
   /** Marks the newest slice as open. */
   open(): void {
     this.#advance();
-    (this.#window[0] as Bucket).isCircuitBreakerOpen = true;
+    (this.#window[0] as OpossumBucket).isCircuitBreakerOpen = true;
   }
 
   /** Marks the newest slice as closed. */
   close(): void {
     this.#advance();
-    (this.#window[0] as Bucket).isCircuitBreakerOpen = false;
+    (this.#window[0] as OpossumBucket).isCircuitBreakerOpen = false;
   }
 
   /** Stops the snapshots and the rotate listener, and forgets this status's listeners. */
@@ -244,8 +244,8 @@ export class Status extends EventEmitter {
     this.#window.unshift(emptyBucket());
   }
 
-  #prime(stats: Partial<Stats>): void {
-    const bucket = this.#window[0] as Bucket;
+  #prime(stats: Partial<OpossumStats>): void {
+    const bucket = this.#window[0] as OpossumBucket;
     for (const counter of COUNTERS) {
       const value = stats[counter];
       if (typeof value === 'number' && Number.isFinite(value)) bucket[counter] = value;

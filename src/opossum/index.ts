@@ -1,22 +1,23 @@
 import { CircuitBreaker } from './CircuitBreaker.js';
 
 export type { OpossumEvents } from './CircuitBreaker.js';
+export type { CacheEntry } from './MemoryCache.js';
 export { MemoryCache } from './MemoryCache.js';
 export type { OpossumError, OpossumErrorCode } from './opossumError.js';
 export type {
   BreakwaterOptions,
-  CacheTransport,
-  Options,
+  OpossumCacheTransport,
+  OpossumOptions,
+  OpossumState,
   ResolvedOpossumOptions,
-  State,
 } from './opossumOptions.js';
 export type {
-  Bucket,
+  OpossumBucket,
+  OpossumStats,
+  OpossumStatusOptions,
   RotateController,
-  Stats,
   StatusCounter,
   StatusCounts,
-  StatusOptions,
 } from './Status.js';
 export { Status } from './Status.js';
 export { CircuitBreaker };

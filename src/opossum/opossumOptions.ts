@@ -1,9 +1,9 @@
 import { MAX_TIMER_MS } from '../options/validate.js';
 import type { CircuitBreakerOptions } from '../options.js';
-import type { RotateController, Stats, Status } from './Status.js';
+import type { OpossumStats, RotateController, Status } from './Status.js';
 
 /** A custom store for the cache (opossum's `cacheTransport`): `get`, `set` and `flush`. */
-export interface CacheTransport {
+export interface OpossumCacheTransport {
   /** The cached entry for `key` (what `set` was given), or `undefined`. */
   get(key: string): unknown;
   /** Keeps `value` (a promise of the result) for `key` until `expiresAt` (epoch ms; 0 for no expiry). */
@@ -13,7 +13,7 @@ export interface CacheTransport {
 }
 
 /** The state saved by `toJSON().state`, to start a breaker from (`state` option). */
-export interface State {
+export interface OpossumState {
   name?: string;
   enabled?: boolean;
   closed?: boolean;
@@ -36,7 +36,7 @@ export type BreakwaterOptions = Omit<
  * Options of an opossum breaker, with opossum's defaults. Unknown keys are ignored, as opossum
  * ignores them.
  */
-export interface Options<TI extends unknown[] = unknown[]> {
+export interface OpossumOptions<TI extends unknown[] = unknown[]> {
   /** Ms a call may take before it fails with `ETIMEDOUT`; `false` or 0 for none. @default 10000 */
   timeout?: number | false | undefined;
   /** Opens when failures / fires in the rolling window exceed this percentage. @default 50 */
@@ -75,7 +75,7 @@ export interface Options<TI extends unknown[] = unknown[]> {
   /** The key of a call for the cache and coalescing. @default the arguments as JSON */
   cacheGetKey?: ((...args: TI) => string) | undefined;
   /** Where the cache keeps results. @default a `MemoryCache` of `cacheSize` entries */
-  cacheTransport?: CacheTransport | undefined;
+  cacheTransport?: OpossumCacheTransport | undefined;
   /** Callers with the same key share the call in flight. @default false */
   coalesce?: boolean | undefined;
   /** Ms after its start during which a call in flight may be joined; 0 for no limit. @default timeout */
@@ -93,9 +93,9 @@ export interface Options<TI extends unknown[] = unknown[]> {
   /** Rotate the rolling window on this emitter's `rotate` events. */
   rotateBucketController?: RotateController | undefined;
   /** Stats to start from: a `Status` (see `CircuitBreaker.newStatus`) or saved `stats`. */
-  status?: Status | Partial<Stats> | undefined;
+  status?: Status | Partial<OpossumStats> | undefined;
   /** State to start from (`toJSON().state`). */
-  state?: State | undefined;
+  state?: OpossumState | undefined;
   /** Not supported (opossum deprecated it): use `errorThresholdPercentage`. */
   maxFailures?: number | undefined;
   /**
@@ -106,7 +106,7 @@ export interface Options<TI extends unknown[] = unknown[]> {
 }
 
 /** The options a breaker runs with, opossum's defaults filled in (`breaker.options`). */
-export interface ResolvedOpossumOptions extends Options {
+export interface ResolvedOpossumOptions extends OpossumOptions {
   timeout: number | false;
   errorThresholdPercentage: number;
   resetTimeout: number;
@@ -123,12 +123,15 @@ export interface ResolvedOpossumOptions extends Options {
 
 const RESET_ON = ['error', 'success', 'timeout'] as const;
 
+/** The shortest slice of a window shared through a store: a `RedisStore`'s default `syncInterval`. */
+const SHARED_SLICE_MS = 2_000;
+
 /**
  * @internal opossum's options with its defaults filled in, in a new object (the caller's is never
  * changed).
  */
-export function resolveOpossumOptions(options: Options | undefined): ResolvedOpossumOptions {
-  const o: Options = options ?? {};
+export function resolveOpossumOptions(options: OpossumOptions | undefined): ResolvedOpossumOptions {
+  const o: OpossumOptions = options ?? {};
   const timeout = o.timeout ?? 10_000;
   return {
     ...o,
@@ -159,12 +162,18 @@ export function breakerOptions(
   o: ResolvedOpossumOptions,
   name: string,
   warmingUp: () => boolean,
+  shared: boolean,
 ): CircuitBreakerOptions {
   const timeout = typeof o.timeout === 'number' && o.timeout > 0 ? Math.min(o.timeout, MAX_TIMER_MS) : false;
   const duration = o.rollingCountTimeout > 0 ? o.rollingCountTimeout : 10_000;
+  // Shared through a store, a slice is at least the store's default sync interval (2 s): opossum's
+  // default window (10 s in 1 s slices) trips over 5 slices of 2 s.
+  const finest = shared
+    ? Math.max(1, Math.floor(duration / SHARED_SLICE_MS))
+    : Math.max(1, Math.floor(duration));
   const buckets = Math.min(
     Number.isInteger(o.rollingCountBuckets) && o.rollingCountBuckets > 0 ? o.rollingCountBuckets : 10,
-    Math.max(1, Math.floor(duration)),
+    finest,
   );
   const rate = strictlyAbove(o.errorThresholdPercentage);
   const mapped: CircuitBreakerOptions = {
