@@ -423,11 +423,21 @@ describe('status and stats', () => {
     expect(snapshots).toHaveLength(3);
   });
 
-  it('keeps at most 1000 latencies per slice', async () => {
-    const breaker = breakerOf(() => 'ok', { rollingCountBuckets: 1 });
-    for (let i = 0; i < 1500; i++) await breaker.fire();
-    expect(breaker.stats.successes).toBe(1500);
-    expect(breaker.stats.latencyTimes).toHaveLength(1000);
+  it('keeps at most 1000 latencies per slice, the most recent', async () => {
+    const breaker = breakerOf(
+      (ms: number) => new Promise((resolve) => clock.setTimeout(() => resolve(ms), ms)),
+      { rollingCountBuckets: 1, rollingCountTimeout: 1e9 },
+    );
+    for (let i = 0; i < 1500; i++) {
+      const ms = i < 1000 ? 1 : 2;
+      const call = breaker.fire(ms);
+      clock.advance(ms);
+      await call;
+    }
+    const { successes, latencyTimes } = breaker.stats;
+    expect(successes).toBe(1500);
+    expect(latencyTimes).toHaveLength(1000);
+    expect(latencyTimes.filter((ms) => ms === 2)).toHaveLength(500);
   });
 });
 

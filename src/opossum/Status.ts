@@ -192,7 +192,11 @@ export class Status extends EventEmitter {
       const latencies = bucket.latencyTimes;
       const value = latency ?? 0;
       if (latencies.length < MAX_LATENCIES_PER_BUCKET) latencies.push(value);
-      else latencies[bucket[property] % MAX_LATENCIES_PER_BUCKET] = value;
+      else {
+        // A ring: the latency of the n-th timed call of the slice replaces the (n - 1000)-th.
+        const n = bucket.successes + bucket.failures + bucket.timeouts;
+        latencies[(n - 1) % MAX_LATENCIES_PER_BUCKET] = value;
+      }
     }
   }
 
