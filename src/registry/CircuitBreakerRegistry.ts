@@ -319,9 +319,10 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
   /**
    * The breakers registered by name (`register`, `getOrCreate`), without the members of keyed
    * groups: with {@link CircuitBreakerRegistry.groups}, what an exporter shows one entry each.
+   * @returns A new array (a snapshot: registering or removing later does not change it).
    */
-  registered(): IterableIterator<CircuitBreaker> {
-    return this.#breakers.values();
+  registered(): CircuitBreaker[] {
+    return [...this.#breakers.values()];
   }
 
   /**
