@@ -58,3 +58,7 @@ declare function parse(input: string): unknown;
 declare function openStream(options: { signal: AbortSignal }): import('node:stream').Readable;
 declare function doWork(): Promise<void>;
 declare function page(name: string): void;
+declare function fetchPrice(sku: string, options: { signal: AbortSignal }): Promise<number>;
+declare function lastKnownPrice(sku: string): number;
+declare function fetchStock(sku: string, options: { signal: AbortSignal }): Promise<number>;
+declare class IOError extends Error {}
