@@ -24,6 +24,13 @@ import type { CircuitBreakerSnapshot } from './snapshot.js';
 import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
 
 /**
+ * The effective options of breakers whose shared options carry another name (keyed breakers, and
+ * breakers made with a name only), built when first read: kept aside so that no breaker carries a
+ * field for it.
+ */
+const namedOptions = new WeakMap<Engine, ResolvedOptions>();
+
+/**
  * A circuit breaker: wraps calls to a dependency and fails fast while it is down.
  *
  * CLOSED: calls pass, outcomes are counted. When a trip rule holds it goes OPEN: calls are refused
@@ -40,13 +47,6 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  * const receipt = await breaker.call(({ signal }) => charge(order, { signal }));
  * ```
  */
-/**
- * The effective options of breakers whose shared options carry another name (keyed breakers, and
- * breakers made with a name only), built when first read: kept aside so that no breaker carries a
- * field for it.
- */
-const namedOptions = new WeakMap<Engine, ResolvedOptions>();
-
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
 

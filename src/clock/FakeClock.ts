@@ -19,9 +19,13 @@ interface FakeTimer {
 
 /** The handle returned by {@link FakeClock.setTimeout}; mirrors Node's `Timeout`. */
 export interface FakeTimerHandle {
+  /** The timer's id, unique per clock. */
   readonly id: number;
+  /** Marks the timer as one that would not keep a process alive. @returns The handle. */
   unref(): FakeTimerHandle;
+  /** Marks the timer as one that would keep a process alive (the default). @returns The handle. */
   ref(): FakeTimerHandle;
+  /** Whether the timer would keep a process alive. */
   hasRef(): boolean;
 }
 

@@ -34,6 +34,7 @@ import {
 export interface RegistryChange {
   /** The breaker's name (`<group>:<key>` for a keyed breaker). */
   readonly name: string;
+  /** The breaker (disposed, for `remove`). */
   readonly breaker: CircuitBreaker;
   /** For a breaker of a keyed group: the group's name. */
   readonly group: string | undefined;
