@@ -1,69 +1,29 @@
-import { FakeClock } from 'breakwater';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flush } from '../../test/support/flush.js';
+import { describe, expect, it } from 'vitest';
 import { createInventoryService as ported } from './cockatiel.js';
 import { createInventoryService as original } from './cockatiel-original.js';
 import type { InventoryService } from './inventoryService.js';
-import { runScript, ScriptedDependency, type Step, type StepTrace, type Subject } from './script.js';
+import { type Driven, type Step, type StepTrace, sideBySide } from './script.js';
 
-const render = (service: InventoryService) => () =>
-  service.stock('sku-1').then(String, (error: Error) => `error: ${error.message}`);
+/** The cockatiel program, and its port, as the side-by-side run drives them. */
+const driven = (create: Driven<InventoryService>['create']): Driven<InventoryService> => ({
+  create,
+  call: (service) => service.stock('sku-1').then(String, (error: Error) => `error: ${error.message}`),
+  read: () => undefined,
+  stop: (service) => service.close(),
+});
+const cockatiel = driven((dependency, log) => original(dependency.call, log));
+const port = driven((dependency, log, clock) => ported(dependency.call, log, clock));
 
-/** The cockatiel program on Vitest's fake timers (cockatiel reads Date.now). */
-function cockatielSubject(dependency: ScriptedDependency): Subject & { service: InventoryService } {
-  vi.useFakeTimers();
-  const log: string[] = [];
-  const service = original(dependency.call, (line) => log.push(line));
-  return {
-    service,
-    log,
-    call: render(service),
-    advance: async (ms) => {
-      await vi.advanceTimersByTimeAsync(ms);
-    },
-    read: () => undefined,
-  };
-}
-
-/** The port on a FakeClock. */
-function portSubject(dependency: ScriptedDependency): Subject & { service: InventoryService } {
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const service = ported(dependency.call, (line) => log.push(line), clock);
-  return {
-    service,
-    log,
-    call: render(service),
-    advance: async (ms) => {
-      clock.advance(ms);
-      await flush();
-    },
-    read: () => undefined,
-  };
-}
-
-async function both(script: readonly Step[]) {
-  const cockatielDependency = new ScriptedDependency();
-  const cockatiel = cockatielSubject(cockatielDependency);
-  const fromCockatiel = await runScript(cockatiel, cockatielDependency, script);
-  cockatiel.service.close();
-  vi.useRealTimers();
-  const portDependency = new ScriptedDependency();
-  const port = portSubject(portDependency);
-  const fromPort = await runScript(port, portDependency, script);
-  port.service.close();
-  return { cockatiel: fromCockatiel, port: fromPort };
-}
+const both = async (script: readonly Step[]) => {
+  const traces = await sideBySide(cockatiel, port, script);
+  return { cockatiel: traces.original, port: traces.port };
+};
 
 /** What a caller sees of each step: the answers, and whether the dependency was called. */
 const seen = (trace: readonly StepTrace[]) =>
   trace.map(({ step, results, reached }) => ({ step, results, reached }));
 /** Every event, in order, wherever it came. */
 const events = (trace: readonly StepTrace[]) => trace.flatMap(({ log }) => log);
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe('examples/migrating/cockatiel.ts behaves as the cockatiel program it ports', () => {
   it('breaks on the 5th failure in a row, fails fast, recovers through a trial after halfOpenAfter', async () => {

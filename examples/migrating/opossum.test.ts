@@ -1,48 +1,22 @@
 import { CircuitBreaker, FakeClock } from 'breakwater';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flush } from '../../test/support/flush.js';
+import { describe, expect, it } from 'vitest';
 import { createPriceService as ported } from './opossum.js';
 import { createPriceService as original } from './opossum-original.js';
 import type { PriceService } from './priceService.js';
-import { runScript, ScriptedDependency, type Step, type Subject } from './script.js';
+import { type Driven, type Step, sideBySide } from './script.js';
 
-const render = (service: PriceService) => () =>
-  service
-    .price('sku-1')
-    .then(String, (error: { code?: string }) => `rejected: ${error.code ?? String(error)}`);
-
-/** The opossum program on Vitest's fake timers (opossum reads Date.now and the global timers). */
-function opossumSubject(dependency: ScriptedDependency): Subject & { service: PriceService } {
-  vi.useFakeTimers();
-  const log: string[] = [];
-  const service = original(dependency.call, (line) => log.push(line));
-  return {
-    service,
-    log,
-    call: render(service),
-    advance: async (ms) => {
-      await vi.advanceTimersByTimeAsync(ms);
-    },
-    read: () => service.stats(),
-  };
-}
-
-/** The port on a FakeClock. */
-function portSubject(dependency: ScriptedDependency): Subject & { service: PriceService } {
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const service = ported(dependency.call, (line) => log.push(line), clock);
-  return {
-    service,
-    log,
-    call: render(service),
-    advance: async (ms) => {
-      clock.advance(ms);
-      await flush();
-    },
-    read: () => service.stats(),
-  };
-}
+/** The opossum program, and its port, as the side-by-side run drives them. */
+const driven = <S extends PriceService>(create: Driven<S>['create']): Driven<S> => ({
+  create,
+  call: (service) =>
+    service
+      .price('sku-1')
+      .then(String, (error: { code?: string }) => `rejected: ${error.code ?? String(error)}`),
+  read: (service) => service.stats(),
+  stop: (service) => service.shutdown(),
+});
+const opossum = driven((dependency, log) => original(dependency.call, log));
+const port = driven((dependency, log, clock) => ported(dependency.call, log, clock));
 
 /**
  * How long a hanging call is left: the 3 s timeout, plus the up to max(10 ms, 1%) by which breakwater
@@ -50,22 +24,10 @@ function portSubject(dependency: ScriptedDependency): Subject & { service: Price
  */
 const HANG = 3000 + 30;
 
-async function both(script: readonly Step[]) {
-  const opossumDependency = new ScriptedDependency();
-  const opossum = opossumSubject(opossumDependency);
-  const fromOpossum = await runScript(opossum, opossumDependency, script, HANG);
-  opossum.service.shutdown();
-  vi.useRealTimers();
-  const portDependency = new ScriptedDependency();
-  const port = portSubject(portDependency);
-  const fromPort = await runScript(port, portDependency, script, HANG);
-  port.service.shutdown();
-  return { opossum: fromOpossum, port: fromPort };
-}
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+const both = async (script: readonly Step[]) => {
+  const traces = await sideBySide(opossum, port, script, HANG);
+  return { opossum: traces.original, port: traces.port };
+};
 
 describe('examples/migrating/opossum.ts behaves as the opossum program it ports', () => {
   it('opens on the first failure, fails fast with the fallback, recovers through one trial, counts a timeout', async () => {

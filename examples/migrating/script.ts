@@ -4,6 +4,9 @@
  * two traces. The original runs on Vitest's fake timers (opossum and cockatiel take no clock); the
  * port on a `FakeClock`. Neither waits for real time.
  */
+import { FakeClock } from 'breakwater';
+import { vi } from 'vitest';
+import { flush } from '../../test/support/flush.js';
 
 /** What the dependency does during a step: answer, fail, or never answer. */
 export type Outcome = 'ok' | 'fail' | 'hang';
@@ -93,4 +96,68 @@ export async function runScript(
     });
   }
   return traces;
+}
+
+/** A program (an original or its port) as {@link sideBySide} drives it. */
+export interface Driven<S> {
+  /** Builds the program on `dependency`, logging to `log`; `clock` is given to the port only. */
+  create(dependency: ScriptedDependency, log: (line: string) => void, clock: FakeClock | undefined): S;
+  /** One call through it, rendered as a string (never rejects). */
+  call(program: S): Promise<string>;
+  /** Its figures, for `read` steps. */
+  read(program: S): unknown;
+  /** Stops it. */
+  stop(program: S): void;
+}
+
+/**
+ * Runs `script` against the original (on Vitest's fake timers) and then against the port (on a
+ * `FakeClock`), each on a dependency of its own.
+ * @param hangFor - How long a hanging call is left before its results are awaited.
+ * @returns The two traces.
+ */
+export async function sideBySide<A, B>(
+  original: Driven<A>,
+  port: Driven<B>,
+  script: readonly Step[],
+  hangFor = 0,
+): Promise<{ original: StepTrace[]; port: StepTrace[] }> {
+  vi.useFakeTimers();
+  let fromOriginal: StepTrace[];
+  try {
+    fromOriginal = await drive(original, undefined, script, hangFor);
+  } finally {
+    vi.useRealTimers();
+  }
+  return { original: fromOriginal, port: await drive(port, new FakeClock(), script, hangFor) };
+}
+
+async function drive<S>(
+  driven: Driven<S>,
+  clock: FakeClock | undefined,
+  script: readonly Step[],
+  hangFor: number,
+): Promise<StepTrace[]> {
+  const dependency = new ScriptedDependency();
+  const log: string[] = [];
+  const program = driven.create(dependency, (line) => log.push(line), clock);
+  const subject: Subject = {
+    log,
+    call: () => driven.call(program),
+    read: () => driven.read(program),
+    advance:
+      clock === undefined
+        ? async (ms) => {
+            await vi.advanceTimersByTimeAsync(ms);
+          }
+        : async (ms) => {
+            clock.advance(ms);
+            await flush();
+          },
+  };
+  try {
+    return await runScript(subject, dependency, script, hangFor);
+  } finally {
+    driven.stop(program);
+  }
 }
