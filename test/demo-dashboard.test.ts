@@ -3,10 +3,8 @@ import { expect, it } from 'vitest';
 import { until } from './support/listen.js';
 
 it('npm run demo -- --dashboard: serves the dashboard on 127.0.0.1 until Ctrl-C, then exits 130', async () => {
-  // As `npm run demo -- --dashboard` runs it (tsx), fast, on any free port. Through `node --import
-  // tsx`, not the tsx binary: signalled alone (not as a terminal's Ctrl-C signals the whole group),
-  // the tsx binary relays SIGINT and SIGKILLs its child if the child has not acknowledged it within
-  // 30 ms, which a loaded machine misses: the demo then never prints its summary.
+  // As `npm run demo -- --dashboard` runs it (tsx, loaded into node itself: the tsx wrapper process
+  // gives its child only 30 ms to handle SIGINT before killing it), fast, on any free port.
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--dashboard', '--speed', '8'],
