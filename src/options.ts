@@ -23,13 +23,17 @@ export type ErrorClass = abstract new (...args: never[]) => unknown;
 
 /** A pino-compatible logger: `{ info(obj, msg), warn(obj, msg), error(obj, msg) }`. */
 export interface Logger {
+  /** Half-open and closing transitions. */
   info(fields: object, message?: string): void;
+  /** An operator's `open()`, forced states, and a store that failed. */
   warn(fields: object, message?: string): void;
+  /** A trip, and internal failures (a throwing listener, classifier or backoff function). */
   error(fields: object, message?: string): void;
 }
 
 /** The last `size` calls. */
 export interface CountWindowOptions {
+  /** A count window. */
   type: 'count';
   /** Calls kept. @default 100 */
   size?: number;
@@ -37,6 +41,7 @@ export interface CountWindowOptions {
 
 /** The calls of the last `duration` ms, kept in `buckets` slices. */
 export interface TimeWindowOptions {
+  /** A time window. */
   type: 'time';
   /** Ms kept. @default 60_000 */
   duration?: number;
@@ -64,6 +69,7 @@ export interface BackoffOptions {
  * baseline has seen 10 windows' worth of calls it uses `max`.
  */
 export interface AdaptiveThresholdOptions {
+  /** Learn the threshold (the rule's switch). */
   adaptive: true;
   /** The threshold never goes below this, in (0, 1]. @default 0.05 */
   min?: number;
@@ -216,36 +222,77 @@ export interface CircuitBreakerOptions<F = unknown> {
 
 /** The effective options of a breaker, defaults included (`breaker.options`). */
 export interface ResolvedOptions {
+  /** See {@link CircuitBreakerOptions.name}. */
   readonly name: string;
+  /** See {@link CircuitBreakerOptions.failureThreshold}; `false` when the rule is off. */
   readonly failureThreshold: number | false;
+  /** See {@link CircuitBreakerOptions.failureRateThreshold}; `false` when the rule is off. */
   readonly failureRateThreshold: number | false | Readonly<Required<AdaptiveThresholdOptions>>;
+  /** See {@link CircuitBreakerOptions.slowCallRateThreshold}; `false` when the rule is off. */
   readonly slowCallRateThreshold: number | false;
+  /** See {@link CircuitBreakerOptions.slowCallDuration}. */
   readonly slowCallDuration: number;
+  /** See {@link CircuitBreakerOptions.minimumCalls}. */
   readonly minimumCalls: number;
+  /** See {@link CircuitBreakerOptions.window}. */
   readonly window:
-    | { readonly type: 'count'; readonly size: number }
-    | { readonly type: 'time'; readonly duration: number; readonly buckets: number };
+    | {
+        /** A count window. */
+        readonly type: 'count';
+        /** Calls kept. */
+        readonly size: number;
+      }
+    | {
+        /** A time window. */
+        readonly type: 'time';
+        /** Ms kept. */
+        readonly duration: number;
+        /** Slices of the duration. */
+        readonly buckets: number;
+      };
+  /** See {@link CircuitBreakerOptions.resetTimeout}. */
   readonly resetTimeout: number;
+  /** See {@link CircuitBreakerOptions.backoff}; `false` when off. */
   readonly backoff: false | Readonly<Required<BackoffOptions>> | BackoffFunction;
+  /** See {@link CircuitBreakerOptions.halfOpenMaxCalls}. */
   readonly halfOpenMaxCalls: number;
+  /** See {@link CircuitBreakerOptions.successThreshold}. */
   readonly successThreshold: number;
+  /** See {@link CircuitBreakerOptions.halfOpenTimeout}. */
   readonly halfOpenTimeout: number;
+  /** See {@link CircuitBreakerOptions.timeout}; `false` for none. */
   readonly timeout: number | false;
+  /** See {@link CircuitBreakerOptions.fallback}. */
   readonly fallback: Fallback<unknown> | undefined;
+  /** See {@link CircuitBreakerOptions.fallbackOn}. */
   readonly fallbackOn: ((error: unknown) => boolean) | undefined;
+  /** See {@link CircuitBreakerOptions.isFailure}. */
   readonly isFailure: ((error: unknown) => boolean) | undefined;
+  /** See {@link CircuitBreakerOptions.exclude}. */
   readonly exclude: readonly ErrorClass[];
+  /** See {@link CircuitBreakerOptions.include}. */
   readonly include: readonly ErrorClass[];
+  /** See {@link CircuitBreakerOptions.isResultFailure}. */
   readonly isResultFailure: ((value: unknown) => boolean) | undefined;
+  /** See {@link CircuitBreakerOptions.maxConcurrentCalls}; `Infinity` for unlimited. */
   readonly maxConcurrentCalls: number;
+  /** See {@link CircuitBreakerOptions.throttle}; `false` when off. */
   readonly throttle: Readonly<Required<ThrottleOptions>> | false;
+  /** See {@link CircuitBreakerOptions.probe}. */
   readonly probe: Probe | undefined;
+  /** See {@link CircuitBreakerOptions.latencySampling}. */
   readonly latencySampling: number;
+  /** See {@link CircuitBreakerOptions.random}. */
   readonly random: () => number;
+  /** See {@link CircuitBreakerOptions.critical}. */
   readonly critical: boolean;
+  /** See {@link CircuitBreakerOptions.logger}. */
   readonly logger: Logger | undefined;
+  /** See {@link CircuitBreakerOptions.clock}; the system clock by default. */
   readonly clock: Clock;
+  /** See {@link CircuitBreakerOptions.store}. */
   readonly store: StateStore | undefined;
+  /** See {@link CircuitBreakerOptions.initialState}. */
   readonly initialState: CircuitBreakerSnapshot | undefined;
   readonly cache: ResolvedCache | undefined;
   readonly coalesce: ResolvedCoalesce | undefined;
@@ -253,24 +300,44 @@ export interface ResolvedOptions {
 
 /** The documented defaults. */
 export const DEFAULTS = Object.freeze({
+  /** The consecutive rule's threshold when no rule is given. */
   failureThreshold: 5,
+  /** Ms after which a call is slow. */
   slowCallDuration: 60_000,
+  /** Calls a count window keeps. */
   windowSize: 100,
+  /** Ms a time window keeps. */
   windowDuration: 60_000,
+  /** Slices of a time window. */
   windowBuckets: 10,
+  /** `minimumCalls` with a rate rule (or the count window's size if smaller). */
   rateMinimumCalls: 10,
+  /** Ms the breaker stays open. */
   resetTimeout: 60_000,
+  /** Growth of the open period per re-opening, with `backoff`. */
   backoffMultiplier: 2,
+  /** Longest open period with `backoff`, in ms. */
   backoffMax: 300_000,
+  /** Share of the open period removed at random, with `backoff`. */
   backoffJitter: 0,
+  /** Trial calls at once in half-open. */
   halfOpenMaxCalls: 1,
+  /** Successful trials that close the breaker. */
   successThreshold: 1,
+  /** Ms half-open may take to decide before it re-opens. */
   halfOpenTimeout: 30_000,
+  /** Share of calls timed when nothing else needs timing. */
   latencySampling: 0.1,
+  /** The adaptive threshold's floor. */
   adaptiveMin: 0.05,
+  /** The adaptive threshold's ceiling (and its value until learned). */
   adaptiveMax: 0.5,
+  /** Standard deviations above the learned rate that trip. */
   adaptiveSensitivity: 4.5,
+  /** The throttle's multiplier of accepted requests. */
   throttleK: 2,
+  /** Ms of history the throttle counts. */
   throttleDuration: 120_000,
+  /** The throttle's highest rejection probability. */
   throttleMaxRejection: 0.9,
 });

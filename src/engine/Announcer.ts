@@ -3,6 +3,7 @@ import { closestName } from '../options/closestName.js';
 import { rate } from '../window/rate.js';
 import type { Engine } from './Engine.js';
 import { EventHub } from './EventHub.js';
+import { warnListenerError } from './listenerWarning.js';
 import type { Transition } from './Transition.js';
 import { logTransition } from './transitionLog.js';
 
@@ -63,7 +64,10 @@ export class Announcer {
       );
     }
     this.#hub ??= new EventHub<CircuitBreakerEvents>(
-      (error, name) => this.reportError(error, `a '${String(name)}' listener threw`),
+      (error, name) =>
+        this.#engine.options.logger === undefined
+          ? warnListenerError(this, this.#engine.name, String(name), error)
+          : this.reportError(error, `a '${String(name)}' listener threw`),
       () => this.#engine.listenersChanged(),
     );
     return this.#hub.on(event, listener);

@@ -1,6 +1,7 @@
 import type { ErrorClass } from '../options.js';
 import { closestName } from './closestName.js';
 import { expected } from './describe.js';
+import { percentHint } from './foreignNames.js';
 
 // @internal Validators for options: each returns the value or throws TypeError (wrong type) or
 // RangeError (out of range) with the standard message naming the option, the form and the value.
@@ -33,7 +34,7 @@ export function rate(option: string, value: unknown): number | false {
   if (value === undefined || value === false) return false;
   const form = 'a number in (0, 1], or false';
   const n = number(option, value, form);
-  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value));
+  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value) + percentHint(n));
   return n;
 }
 

@@ -35,6 +35,7 @@ import {
 export interface RegistryChange {
   /** The breaker's name (`<group>:<key>` for a keyed breaker). */
   readonly name: string;
+  /** The breaker (disposed, for `remove`). */
   readonly breaker: CircuitBreaker;
   /** For a breaker of a keyed group: the group's name. */
   readonly group: string | undefined;
@@ -322,9 +323,10 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
   /**
    * The breakers registered by name (`register`, `getOrCreate`), without the members of keyed
    * groups: with {@link CircuitBreakerRegistry.groups}, what an exporter shows one entry each.
+   * @returns A new array (a snapshot: registering or removing later does not change it).
    */
-  registered(): IterableIterator<CircuitBreaker> {
-    return this.#breakers.values();
+  registered(): CircuitBreaker[] {
+    return [...this.#breakers.values()];
   }
 
   /**

@@ -67,7 +67,14 @@ export interface KeyedGroupStatus {
   /** Counters summed over the members, monotonic through evictions and resets. */
   readonly totals: KeyedGroupTotals;
   /** Calls, failures and slow calls in the live members' windows, summed. */
-  readonly window: { readonly calls: number; readonly failures: number; readonly slowCalls: number };
+  readonly window: {
+    /** Calls in the windows. */
+    readonly calls: number;
+    /** Failures in the windows. */
+    readonly failures: number;
+    /** Slow calls in the windows. */
+    readonly slowCalls: number;
+  };
   /** Failures / calls over the live members' windows (0 when empty). */
   readonly failureRate: number;
   /** The members' latency histograms added up, retired members included. */
