@@ -294,7 +294,9 @@ export interface ResolvedOptions {
   readonly store: StateStore | undefined;
   /** See {@link CircuitBreakerOptions.initialState}. */
   readonly initialState: CircuitBreakerSnapshot | undefined;
+  /** The cache of recent successes, or `undefined` without one. */
   readonly cache: ResolvedCache | undefined;
+  /** Request coalescing, or `undefined` without it. */
   readonly coalesce: ResolvedCoalesce | undefined;
 }
 
