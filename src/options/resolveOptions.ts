@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock/Clock.js';
+import { guardClock } from '../clock/GuardedClock.js';
 import {
   type BackoffOptions,
   type CircuitBreakerOptions,
@@ -142,6 +143,21 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
       : integer('maxConcurrentCalls', o.maxConcurrentCalls, 1);
   const latencySampling =
     o.latencySampling === undefined ? DEFAULTS.latencySampling : share('latencySampling', o.latencySampling);
+  const logger = withMethods<Logger>(
+    'logger',
+    o.logger,
+    ['info', 'warn', 'error'],
+    'an object with info(), warn() and error() (pino-compatible)',
+  );
+  // A user's clock and random source are read through guards (DESIGN section 11), made once here so
+  // that the hot path pays nothing for the trusted defaults.
+  const clock = withMethods<Clock>(
+    'clock',
+    o.clock,
+    ['now', 'setTimeout', 'clearTimeout'],
+    'an object with now(), setTimeout() and clearTimeout()',
+  );
+  const random = fn('random', o.random);
 
   return Object.freeze({
     name,
@@ -172,25 +188,14 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     exclude: errorClasses('exclude', o.exclude),
     include: errorClasses('include', o.include),
     isResultFailure: fn('isResultFailure', o.isResultFailure),
-    random: fn('random', o.random) ?? Math.random,
+    random: random ?? Math.random,
     maxConcurrentCalls,
     throttle: resolveThrottle(o.throttle),
     probe: fn('probe', o.probe),
     latencySampling,
     critical: bool('critical', o.critical),
-    logger: withMethods<Logger>(
-      'logger',
-      o.logger,
-      ['info', 'warn', 'error'],
-      'an object with info(), warn() and error() (pino-compatible)',
-    ),
-    clock:
-      withMethods<Clock>(
-        'clock',
-        o.clock,
-        ['now', 'setTimeout', 'clearTimeout'],
-        'an object with now(), setTimeout() and clearTimeout()',
-      ) ?? systemClock,
+    logger,
+    clock: clock === undefined ? systemClock : guardClock(clock, logger),
     store,
     initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState),
   });
