@@ -12,6 +12,7 @@ import type { StateStore } from '../store/StateStore.js';
 import { closestName } from './closestName.js';
 import { describe, expected } from './describe.js';
 import { foreignHint } from './foreignNames.js';
+import { guardRandom } from './guardRandom.js';
 import {
   bool,
   duration,
@@ -188,7 +189,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     exclude: errorClasses('exclude', o.exclude),
     include: errorClasses('include', o.include),
     isResultFailure: fn('isResultFailure', o.isResultFailure),
-    random: random ?? Math.random,
+    random: random === undefined ? Math.random : guardRandom(random, logger),
     maxConcurrentCalls,
     throttle: resolveThrottle(o.throttle),
     probe: fn('probe', o.probe),
