@@ -30,7 +30,7 @@ export interface Logger {
 /** The last `size` calls. */
 export interface CountWindowOptions {
   type: 'count';
-  /** Calls kept. @default 100 */
+  /** Calls kept, at most 1,000,000 (a slot each; use a time window for more). @default 100 */
   size?: number;
 }
 
@@ -39,7 +39,7 @@ export interface TimeWindowOptions {
   type: 'time';
   /** Ms kept. @default 60_000 */
   duration?: number;
-  /** Slices of the duration; older slices are forgotten whole. @default 10 */
+  /** Slices of the duration, at most 10,000 and at most `duration`; older slices are forgotten whole. @default 10 */
   buckets?: number;
 }
 

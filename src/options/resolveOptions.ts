@@ -15,10 +15,13 @@ import { foreignHint } from './foreignNames.js';
 import { guardRandom } from './guardRandom.js';
 import {
   bool,
+  boundedInteger,
   duration,
   errorClasses,
   fn,
   integer,
+  MAX_WINDOW_BUCKETS,
+  MAX_WINDOW_SIZE,
   nestedKeys,
   number,
   optionalInteger,
@@ -232,7 +235,16 @@ function resolveWindow(value: unknown): ResolvedOptions['window'] {
     nestedKeys('window', w, ['type', 'size']);
     return Object.freeze({
       type: 'count',
-      size: w.size === undefined ? DEFAULTS.windowSize : integer('window.size', w.size, 1),
+      size:
+        w.size === undefined
+          ? DEFAULTS.windowSize
+          : boundedInteger(
+              'window.size',
+              w.size,
+              1,
+              MAX_WINDOW_SIZE,
+              'a count window keeps a slot for each call it counts; for more calls use a time window',
+            ),
     });
   }
   if (w.type === 'time') {
@@ -240,7 +252,15 @@ function resolveWindow(value: unknown): ResolvedOptions['window'] {
     const windowDuration =
       w.duration === undefined ? DEFAULTS.windowDuration : positive('window.duration', w.duration);
     const buckets =
-      w.buckets === undefined ? DEFAULTS.windowBuckets : integer('window.buckets', w.buckets, 1);
+      w.buckets === undefined
+        ? DEFAULTS.windowBuckets
+        : boundedInteger(
+            'window.buckets',
+            w.buckets,
+            1,
+            MAX_WINDOW_BUCKETS,
+            'each bucket holds counters of its own; a few dozen are plenty',
+          );
     if (buckets > windowDuration) {
       throw new RangeError(
         expected('window.buckets', `at most window.duration (${windowDuration})`, buckets),

@@ -17,7 +17,7 @@ import { GroupTotals } from './GroupTotals.js';
  */
 export interface KeyedBreakersOptions extends Omit<CircuitBreakerOptions, 'name' | 'initialState'> {
   /**
-   * Breakers kept at most. Beyond it the least recently used key is evicted, a closed one by
+   * Breakers kept at most, up to 1,000,000. Beyond it the least recently used key is evicted, a closed one by
    * preference (when none of the oldest is closed, the least recently used goes anyway).
    * @default 1000
    */
@@ -87,6 +87,8 @@ let givenOptions: (group: KeyedBreakers) => Readonly<Record<string, unknown>>;
 const SWEEP_SCAN = 4;
 /** Oldest entries looked at for a closed breaker to evict when the group is full. */
 const EVICT_SCAN = 64;
+/** The largest `maxKeys`: the bound on a group's memory must itself be bounded. */
+const MAX_KEYS = 1_000_000;
 
 interface Entry {
   readonly breaker: CircuitBreaker;
@@ -152,6 +154,12 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1) {
       const error = expected('maxKeys', 'an integer >= 1', maxKeys);
       throw typeof maxKeys === 'number' ? new RangeError(error) : new TypeError(error);
+    }
+    if (maxKeys > MAX_KEYS) {
+      throw new RangeError(
+        `${expected('maxKeys', `an integer from 1 to ${MAX_KEYS}`, maxKeys)}; ` +
+          'the group keeps a breaker for each key up to this bound: it is the bound on its memory',
+      );
     }
     if (typeof idleTtl !== 'number' || !(idleTtl > 0)) {
       const error = expected('idleTtl', 'a duration in ms > 0 (or Infinity)', idleTtl);
