@@ -46,8 +46,15 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  */
 const namedOptions = new WeakMap<Engine, ResolvedOptions>();
 
+/** @internal A breaker's calls in flight, without a `metrics()` snapshot (a keyed group's eviction). */
+export let inFlightOf: (breaker: CircuitBreaker<unknown>) => number;
+
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
+
+  static {
+    inFlightOf = (breaker) => breaker.#engine.inFlight;
+  }
 
   /**
    * @param options - See {@link CircuitBreakerOptions}; every field is optional.
