@@ -5,6 +5,7 @@ import { CircuitBreaker } from '../../src/CircuitBreaker.js';
 import { type Deadline, TimeoutScheduler } from '../../src/call/TimeoutScheduler.js';
 import { DeadlineTimer } from '../../src/engine/DeadlineTimer.js';
 import { CircuitBreakerTimeoutError } from '../../src/errors/CircuitBreakerTimeoutError.js';
+import { MemoryStore } from '../../src/store/MemoryStore.js';
 import { CoarseClock } from '../../src/window/CoarseClock.js';
 import { recordingLogger } from '../support/flush.js';
 import { type ClockFault, HostileClock, settleEventLoop, watchProcessFaults } from '../support/hostile.js';
@@ -164,6 +165,34 @@ describe('a hostile clock', () => {
     broken = false;
     await poll(() => settled !== undefined, 'the timed call to settle', 10_000, 5);
     expect(settled).toBeInstanceOf(CircuitBreakerTimeoutError);
+    await expectNothingEscaped();
+  });
+
+  it('a MemoryStore given a hostile clock reads it through the same guard: the fleet still recovers', async () => {
+    faults = watchProcessFaults();
+    const clock = new HostileClock();
+    const store = new MemoryStore({ clock });
+    const options = { clock, store, failureThreshold: 1, resetTimeout: 1000 };
+    const a = new CircuitBreaker({ ...options, name: 'fleet' });
+    const b = new CircuitBreaker({ ...options, name: 'fleet' });
+    clock.advance(100);
+    a.isAvailable();
+    clock.fault = 'nan';
+    await a.call(boom).catch(() => {});
+    await settleEventLoop();
+    expect(b.state).toBe('open');
+    clock.fault = 'none';
+    clock.offset = -3_600_000;
+    expect(a.state).toBe('open'); // the first reading after the jump back: a step of 0
+    clock.advance(1000);
+    expect(a.state).toBe('half_open');
+    await a.call(ok);
+    await settleEventLoop();
+    expect(a.state).toBe('closed');
+    expect(b.state).toBe('closed');
+    const [fleet] = await store.list();
+    expect(fleet?.state).toBe('closed');
+    await store.close();
     await expectNothingEscaped();
   });
 
