@@ -239,24 +239,24 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     this.#sweep(now);
     if (this.#draining.size > 0) this.#drain(DRAIN_SCAN);
     const entries = this.#entries;
-    let entry = entries.get(key);
+    const entry = entries.get(key);
     if (entry !== undefined) {
       entries.delete(key);
       entry.lastUsed = now;
-    } else {
-      for (let i = 0; i < EVICT_BATCH && entries.size >= this.maxKeys; i++) {
-        if (!this.#evictOne()) break;
-      }
-      entry = {
-        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`)),
-        lastUsed: now,
-      };
       entries.set(key, entry);
-      this.#hooks?.added(entry.breaker, this);
+      // Over the bound (busy members that have since settled): back under it a few at a time.
+      for (let i = 0; i < EVICT_BATCH && entries.size > this.maxKeys; i++) {
+        if (!this.#evictOne(entry)) break;
+      }
       return entry.breaker;
     }
-    entries.set(key, entry);
-    return entry.breaker;
+    for (let i = 0; i < EVICT_BATCH && entries.size >= this.maxKeys; i++) {
+      if (!this.#evictOne(undefined)) break;
+    }
+    const breaker = new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`));
+    entries.set(key, { breaker, lastUsed: now });
+    this.#hooks?.added(breaker, this);
+    return breaker;
   }
 
   /**
@@ -365,15 +365,16 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
    * Evicts the least recently used idle closed breaker among the oldest few, else the least recently
    * used idle one among them. A breaker with calls in flight is never evicted: its outcomes would be
    * lost from the totals, and a new breaker for its key would admit calls past `maxConcurrentCalls`.
+   * @param keep - The entry being handed out, never evicted.
    * @returns Whether one was evicted (not when every breaker looked at is busy).
    */
-  #evictOne(): boolean {
+  #evictOne(keep: Entry | undefined): boolean {
     let oldestIdle: [string, Entry] | undefined;
     let scanned = 0;
     for (const item of this.#entries) {
       if (++scanned > EVICT_SCAN) break;
       const breaker = item[1].breaker;
-      if (inFlightOf(breaker) > 0) continue;
+      if (item[1] === keep || inFlightOf(breaker) > 0) continue;
       if (breaker.state === 'closed') {
         this.#evict(item[0], item[1]);
         return true;
