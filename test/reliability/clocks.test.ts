@@ -8,7 +8,13 @@ import { CircuitBreakerTimeoutError } from '../../src/errors/CircuitBreakerTimeo
 import { MemoryStore } from '../../src/store/MemoryStore.js';
 import { CoarseClock } from '../../src/window/CoarseClock.js';
 import { recordingLogger } from '../support/flush.js';
-import { type ClockFault, HostileClock, settleEventLoop, watchProcessFaults } from '../support/hostile.js';
+import {
+  type ClockFault,
+  HostileClock,
+  runs,
+  settleEventLoop,
+  watchProcessFaults,
+} from '../support/hostile.js';
 
 // DESIGN section 11, the clock: a reading that is NaN or infinite is replaced by the last good one; a
 // reading earlier than the last rebases (a jump back of an hour is a step of 0, so deadlines still
@@ -270,7 +276,7 @@ describe('a hostile clock', () => {
         expect(breaker.state).toBe('closed');
         expect(logger.lines.filter((line) => line.level === 'warn').length).toBeLessThanOrEqual(4);
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
     await expectNothingEscaped();
   });

@@ -7,14 +7,14 @@ import { NAMES } from '../../src/config/envNames.js';
 import { OPTION_KEYS } from '../../src/options/resolveOptions.js';
 import type { CircuitBreakerOptions } from '../../src/options.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
-import { settleEventLoop, watchProcessFaults } from '../support/hostile.js';
+import { runs, settleEventLoop, watchProcessFaults } from '../support/hostile.js';
 
 // fast-check fuzzing of what users hand the library (DESIGN section 11): options, environment
 // variables, snapshots and per-call options. Valid input constructs a breaker that works; invalid
 // input is a TypeError or RangeError whose message names the option (or variable) at fault, never
 // another error, never a hang, never an allocation out of proportion (sizes are bounded).
 
-const RUNS = 400;
+const RUNS = runs(400);
 
 let faults: ReturnType<typeof watchProcessFaults> | undefined;
 afterEach(() => faults?.stop());

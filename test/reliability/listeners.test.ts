@@ -6,7 +6,7 @@ import { EVENT_NAMES } from '../../src/engine/Announcer.js';
 import type { CircuitBreakerEventName } from '../../src/events.js';
 import { CircuitBreakerRegistry } from '../../src/registry/CircuitBreakerRegistry.js';
 import { recordingLogger } from '../support/flush.js';
-import { settleEventLoop, watchProcessFaults } from '../support/hostile.js';
+import { runs, settleEventLoop, watchProcessFaults } from '../support/hostile.js';
 
 // Hostile listeners (DESIGN section 11): listeners that throw, reject, re-enter the breaker (call it,
 // reset it, open it, force it), unsubscribe others or themselves, or subscribe more while an event is
@@ -152,7 +152,7 @@ describe('hostile listeners', () => {
           expect(breaker.state).toBe('closed');
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     await settleEventLoop();
     expect(faults.unhandled).toEqual([]);

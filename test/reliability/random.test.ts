@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/CircuitBreaker.js';
 import { FakeClock } from '../../src/clock/FakeClock.js';
 import { recordingLogger } from '../support/flush.js';
-import { settleEventLoop, watchProcessFaults } from '../support/hostile.js';
+import { runs, settleEventLoop, watchProcessFaults } from '../support/hostile.js';
 
 // DESIGN section 11: a `random()` that throws or returns a value outside [0, 1) is taken as 0.5, for
 // the backoff's jitter and the throttle's draws alike.
@@ -121,7 +121,7 @@ describe('a hostile random source', () => {
           expect(breaker.state).toBe('closed');
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
     await settleEventLoop();
     expect(faults.unhandled).toEqual([]);

@@ -108,3 +108,12 @@ export function rejectingLogger(): {
   };
   return logger;
 }
+
+/**
+ * fast-check runs for a reliability property: `base` in `npm test`, times `RELIABILITY_RUNS` for a
+ * long run (`RELIABILITY_RUNS=25 npx vitest run test/reliability`).
+ */
+export function runs(base: number): number {
+  const factor = Number(process.env.RELIABILITY_RUNS ?? 1);
+  return Math.max(1, Math.round(base * (factor > 0 ? factor : 1)));
+}
