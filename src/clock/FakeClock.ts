@@ -87,13 +87,9 @@ export class FakeClock implements Clock {
    * Moves time forward by `ms`, running every timer that falls due, in order of due time, each with
    * the clock set to its due time. Timers scheduled by those callbacks run too if they fall due.
    * A throwing callback is rethrown after the clock has reached its target.
-   * @throws RangeError when `ms` is negative, `NaN` or infinite (the clock's readings stay finite: a
-   * FakeClock is read without the guard other clocks get).
    */
   advance(ms: number): void {
-    if (!(ms >= 0 && ms <= Number.MAX_VALUE)) {
-      throw new RangeError(`Expected \`ms\` to be a finite number >= 0, got \`${ms}\``);
-    }
+    if (!(ms >= 0)) throw new RangeError(`Expected \`ms\` to be a number >= 0, got \`${ms}\``);
     const target = this.#now + ms;
     let firstError: { error: unknown } | undefined;
     for (let timer = this.#nextDue(target); timer !== undefined; timer = this.#nextDue(target)) {
