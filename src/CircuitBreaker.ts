@@ -32,6 +32,9 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  */
 const namedOptions = new WeakMap<Engine, ResolvedOptions>();
 
+/** @internal A breaker's calls in flight, without a `metrics()` snapshot (a keyed group's eviction). */
+export let inFlightOf: (breaker: CircuitBreaker<unknown>) => number;
+
 let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
 
 /**
@@ -64,6 +67,7 @@ export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
 
   static {
+    inFlightOf = (breaker) => breaker.#engine.inFlight;
     observe = (breaker, owner) => setBreakerResetOwner(breaker.#engine, owner);
   }
 

@@ -1,5 +1,6 @@
 import type { CacheOptions, CoalesceOptions, ResolvedCache, ResolvedCoalesce } from './cache/cacheOptions.js';
 import type { Clock } from './clock/Clock.js';
+import type { FakeClock } from './clock/FakeClock.js';
 import type { CircuitBreakerSnapshot } from './snapshot.js';
 import type { StateStore } from './store/StateStore.js';
 
@@ -35,7 +36,7 @@ export interface Logger {
 export interface CountWindowOptions {
   /** A count window. */
   type: 'count';
-  /** Calls kept. @default 100 */
+  /** Calls kept, at most 1,000,000 (a slot each; use a time window for more). @default 100 */
   size?: number;
 }
 
@@ -45,7 +46,7 @@ export interface TimeWindowOptions {
   type: 'time';
   /** Ms kept. @default 60_000 */
   duration?: number;
-  /** Slices of the duration; older slices are forgotten whole. @default 10 */
+  /** Slices of the duration, at most 10,000 and at most `duration`; older slices are forgotten whole. @default 10 */
   buckets?: number;
 }
 
@@ -195,14 +196,25 @@ export interface CircuitBreakerOptions<F = unknown> {
   latencySampling?: number;
   /**
    * Source of randomness in [0, 1) for the backoff's jitter (and throttling), so that a seeded test
-   * or simulation is deterministic. @default Math.random
+   * or simulation is deterministic. A draw that throws, or is not a number in [0, 1) (`NaN`, `1`,
+   * `-1`), is taken as 0.5 and reported once as a `warn` log line. @default Math.random
    */
   random?: () => number;
   /** The service is unhealthy while this breaker is open (see `registry.health()`). @default false */
   critical?: boolean;
-  /** Receives a line for every transition, and listener errors. @default none */
+  /**
+   * Receives a line for every transition, and listener errors. A method that throws, or returns a
+   * rejected promise, is ignored. @default none
+   */
   logger?: Logger;
-  /** Time source. @default performance.now() and the global timers */
+  /**
+   * Time source. A clock other than the default and {@link FakeClock} is read through a guard: a
+   * reading that is `NaN` or infinite repeats the last good one, a reading that goes back rebases
+   * (time goes on from the last good reading: a jump back of an hour is a step of 0), a `now()` that
+   * throws repeats the last reading, a `setTimeout()` that throws falls back to the global timer;
+   * each kind of fault is reported once as a `warn` log line. `breaker.options.clock` is then the
+   * guard. @default performance.now() and the global timers
+   */
   clock?: Clock;
   /** Shares state across instances (`breakwater/redis`). @default in memory */
   store?: StateStore;

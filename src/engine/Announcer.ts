@@ -1,4 +1,5 @@
 import type { CircuitBreakerEventName, CircuitBreakerEvents, Listener } from '../events.js';
+import { logSafely } from '../logging/logSafely.js';
 import { closestName } from '../options/closestName.js';
 import { rate } from '../window/rate.js';
 import type { Engine } from './Engine.js';
@@ -96,27 +97,23 @@ export class Announcer {
   /** Sends an internal failure (a throwing listener, classifier or backoff) to `logger.error`. */
   reportError(error: unknown, what: string): void {
     const name = this.#engine.name;
-    try {
-      this.#engine.options.logger?.error(
-        { circuit_breaker: name, err: error },
-        `Circuit breaker '${name}': ${what}`,
-      );
-    } catch {
-      // Nothing may escape.
-    }
+    logSafely(
+      this.#engine.options.logger,
+      'error',
+      { circuit_breaker: name, err: error },
+      `Circuit breaker '${name}': ${what}`,
+    );
   }
 
   /** The store failed: a `warn` line and a `storeError` event; the breaker goes on locally. */
   storeError(error: unknown): void {
     const name = this.#engine.name;
-    try {
-      this.#engine.options.logger?.warn(
-        { circuit_breaker: name, err: error },
-        `Circuit breaker '${name}': the store failed; going on with local state`,
-      );
-    } catch {
-      // Nothing may escape.
-    }
+    logSafely(
+      this.#engine.options.logger,
+      'warn',
+      { circuit_breaker: name, err: error },
+      `Circuit breaker '${name}': the store failed; going on with local state`,
+    );
     if (this.has('storeError')) this.emit('storeError', { name, error });
   }
 

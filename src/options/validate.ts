@@ -139,3 +139,25 @@ export function nestedKeys(option: string, value: object, known: readonly string
     );
   }
 }
+
+/** The largest count window (`window.size`): its ring of outcomes is allocated with the window. */
+export const MAX_WINDOW_SIZE = 1_000_000;
+
+/** The most slices of a time window (`window.buckets`): three counters each, allocated with the window. */
+export const MAX_WINDOW_BUCKETS = 10_000;
+
+/**
+ * An integer from `min` to `max`: a size that allocates in proportion to itself. Past `max`, a
+ * RangeError naming the option, the bound and `why`.
+ */
+export function boundedInteger(
+  option: string,
+  value: unknown,
+  min: number,
+  max: number,
+  why: string,
+): number {
+  const n = integer(option, value, min);
+  if (n > max) throw new RangeError(`${expected(option, `an integer from ${min} to ${max}`, value)}; ${why}`);
+  return n;
+}

@@ -1,6 +1,7 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import { EventHub } from '../engine/EventHub.js';
 import type { Listener } from '../events.js';
+import { logSafely } from '../logging/logSafely.js';
 import { closestName } from '../options/closestName.js';
 import { expected } from '../options/describe.js';
 import { mergeOptions } from '../options/mergeOptions.js';
@@ -399,11 +400,7 @@ function reportListenerError(
   error: unknown,
   event: string | number | symbol,
 ): void {
-  try {
-    logger?.error({ err: error }, `A registry '${String(event)}' listener threw`);
-  } catch {
-    // Nothing may escape.
-  }
+  logSafely(logger, 'error', { err: error }, `A registry '${String(event)}' listener threw`);
 }
 
 function taken(name: string, by: string): Error {
