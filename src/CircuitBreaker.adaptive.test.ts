@@ -116,13 +116,13 @@ describe('adaptive failure-rate threshold: the rule', () => {
     expect(client.untilOpen(1, 100)).toBeLessThanOrEqual(27);
   });
 
-  it('a baseline that never fails opens on the 5th failure of 100 calls (p1 = min), not before', () => {
+  it('from a baseline that never fails, every call failing opens on the 27th failure', () => {
     const client = new BernoulliClient(1, { failureRateThreshold: { adaptive: true } });
     client.run(0, 5_000);
     expect(client.breaker.metrics().adaptive).toMatchObject({ baseline: 0, learned: true });
-    // p0 = 0.001, p1 = 0.05: a failure adds ln 50 = 3.9, h = 18.4 takes 5, and 5% is min.
-    for (let i = 0; i < 4; i++) expect(client.call(1)).toBe(false);
-    expect(client.breaker.metrics().adaptive!.alarm).toBeGreaterThan(0.5);
+    // p0 = 0.001 (the floor), p1 = 0.002: a failure adds ln 2, h = 18.4 takes 27 of them.
+    for (let i = 0; i < 26; i++) expect(client.call(1)).toBe(false);
+    expect(client.breaker.metrics().adaptive!.alarm).toBeGreaterThan(0.95);
     expect(client.call(1)).toBe(true);
   });
 
@@ -143,7 +143,7 @@ describe('adaptive failure-rate threshold: the rule', () => {
     // Regression: the first version compared the rate of the window, cleared on closing, with a
     // threshold clamped to `min` (5%): one failure among its first 10 calls re-opened it, which is
     // how it re-opened on the tail of a brown-out's timeouts. The detector starts from 0 instead
-    // and needs 5 failures' evidence (ln 50 each) against a learned 0.1%.
+    // and needs 27 failures' evidence (ln 2 each) against a learned 0.1%.
     const clock = new FakeClock();
     const breaker = new CircuitBreaker({
       clock,

@@ -59,7 +59,7 @@ export interface BackoffOptions {
 /**
  * A failure-rate rule that learns the dependency's normal failure rate p̂ while closed and opens on
  * a real rise above it: Page's CUSUM on the outcomes, S = max(0, S + (failed ? ln(p1/p0) :
- * ln((1 − p1)/(1 − p0)))), p0 = p̂ (at least 0.001), p1 = max(2·p0, `min`), opening when S reaches
+ * ln((1 − p1)/(1 − p0)))), p0 = p̂ (at least 0.001), p1 = 2·p0 (a doubling), opening when S reaches
  * h = ln(10^8) / `sensitivity` and the window's failure rate is at least `min`. At exactly its
  * learned rate it opens less than once per 10^7 calls (measured: none in 10^7 calls at learned
  * rates from 0.1% to 25%); from a learned 8% it catches a doubling in a median of about 470 calls,
@@ -74,9 +74,8 @@ export interface BackoffOptions {
 export interface AdaptiveThresholdOptions {
   adaptive: true;
   /**
-   * Nothing opens while the window's failure rate is below this, in (0, 1]; it is also the smallest
-   * rise the detector is tuned to catch (p1 is at least `min`), and a rise that stays below it is
-   * learned as the new normal. @default 0.05
+   * Nothing opens while the window's failure rate is below this, in (0, 1]; a rise that keeps the
+   * window below it is learned as the new normal. @default 0.05
    */
   min?: number;
   /**

@@ -38,9 +38,10 @@ const BATCH = 100;
  *   or, with a time window, calls in 10 × `buckets` distinct slices) the detector is off and the
  *   rule is the fixed one at `max`.
  * - Then, per outcome, S = max(0, S + (failed ? ln(p1/p0) : ln((1 − p1)/(1 − p0)))) with
- *   p0 = clamp(p̂, 0.001, 0.99) and p1 = min(max(2·p0, min), (1 + p0)/2): the smallest rise worth
- *   catching is a doubling, never less than `min` (a rise that stays under `min` cannot open the
- *   breaker) and never more than halving the success rate. p0 and p1 are re-tuned after each batch.
+ *   p0 = clamp(p̂, 0.001, 0.99) and p1 = min(2·p0, (1 + p0)/2): the smallest rise worth catching is
+ *   a doubling of the failure rate (or a halving of the success rate, past p0 = 1/3). p0 and p1 are
+ *   re-tuned after each batch. (Tuning p1 to `min` at low baselines caught an outage a few failures
+ *   sooner but opened on more brown-out tails, whose timeouts come after the dependency is back.)
  * - It opens when S ≥ h (h = ln(10^8) / sensitivity) and the window's failure rate is at least
  *   `min`; S then stays at h until it may open. It is alarmed while S > h/2 and the window's rate is
  *   at least `min` (a rise under `min` is learned as the new normal).
@@ -227,7 +228,7 @@ export class AdaptiveFailureRate {
     const p = this.baseline;
     this.#decay = Math.max(p, FLOOR) / MEMORY_FAILURES;
     const p0 = Math.min(CEILING, Math.max(FLOOR, p));
-    const p1 = Math.min(Math.max(2 * p0, this.#min), (1 + p0) / 2);
+    const p1 = Math.min(2 * p0, (1 + p0) / 2);
     this.#up = Math.log(p1 / p0);
     this.#down = Math.log((1 - p1) / (1 - p0));
   }
