@@ -84,9 +84,15 @@ describe('the learned threshold’s section', () => {
 
   it('shows the counts, the extrapolation from h/2, the medians and their range', () => {
     const { markdown } = learnedSection(result(0, 500));
-    // 40 in 2·10^6 at h/2, times e^-9.2: one per 5·10^8 calls, about 6 days at 1,000 calls/s.
-    expect(markdown).toMatch(/\| 8% \| 10\^7 \| 0 \| 0 \| 40 in 2·10\^6 \| ≈ 5\.0·10\^8 calls \(6 days\) \|/);
-    expect(markdown).toMatch(/\| 25% \| 10\^7 \| 0 \| 0 \| 0 in 2·10\^6 \| – \|/);
+    // 40 in 2·10^6 at h/2, times e^-9.2: one per 5·10^8 calls, about 6 days at 1,000 calls/s; the
+    // ceiling at 8% is far rarer.
+    expect(markdown).toContain(
+      '| 8% | 0 in 10^7 | 0 | 40 in 2·10^6 | ≈ 5.0·10^8 | 9.8·10^27 | ≈ 5.0·10^8 calls (6 days) |',
+    );
+    // None at h/2: a bound (3 in 2·10^6); at 25% the ceiling (1.7·10^-8 per call) dominates.
+    expect(markdown).toContain(
+      '| 25% | 0 in 10^7 | 1 | 0 in 2·10^6 | more than 6.7·10^9 | 5.9·10^7 | more than 5.9·10^7 calls (16 h) |',
+    );
     expect(markdown).toMatch(/\| 8% → 16% \| 500 \| 400–900 \| 600 \|/);
     expect(markdown).toMatch(/\| 8% → 100% \| 26 \| 25–never \| 30 \|/);
   });

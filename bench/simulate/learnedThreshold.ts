@@ -1,4 +1,4 @@
-import type { CircuitBreakerOptions } from '../../src/index.js';
+import { type CircuitBreakerOptions, DEFAULTS } from '../../src/index.js';
 import { BernoulliClient } from './BernoulliClient.js';
 import type { Verdict } from './claims.js';
 import { streamSeed } from './Random.js';
@@ -41,6 +41,23 @@ export const DETECTION_GOALS: readonly { readonly to: number; readonly within: n
 ];
 /** Calls at 1,000 calls/s in an hour. */
 const HOUR = 3_600_000;
+
+/**
+ * How often, per call, a count window at a steady failure rate newly reaches `max` (the ceiling
+ * opens then): the window's other n − 1 calls hold k − 1 failures (k = ⌈max·n⌉), the call it
+ * forgets succeeded and the new one failed. Exact for independent outcomes.
+ * @param rate - The failure rate.
+ * @param size - The window's size. @default 100
+ * @param max - The ceiling. @default 0.5
+ * @returns The openings per call.
+ */
+export function ceilingRate(rate: number, size = DEFAULTS.windowSize, max = DEFAULTS.adaptiveMax): number {
+  const k = Math.ceil(max * size);
+  let lnChoose = 0;
+  for (let i = 1; i < k; i++) lnChoose += Math.log(size - k + i) - Math.log(i);
+  const q = 1 - rate;
+  return Math.exp(lnChoose + (k - 1) * Math.log(rate) + (size - k) * Math.log(q)) * rate * q;
+}
 
 /** Openings counted at one learned rate. */
 export interface FalseOpenCount {
@@ -158,8 +175,12 @@ export function learnedSection(result: LearnedResult): {
     });
     // Each unit of h divides the rate of false opens by about e (Wald's bound is e^-h): from the
     // rate at h/2, the rate at h is about e^-(h/2) times smaller.
-    const extrapolated = (eager.opens / eager.calls) * Math.exp(-H / 2);
-    return `| ${percent(count.rate)} | ${calls(count.calls)} | ${formatCount(count.opens)} | ${perTenMillion(perBudget)} | ${formatCount(eager.opens)} in ${calls(eager.calls)} | ${eager.opens === 0 ? '–' : oneIn(extrapolated)} |`;
+    // None at h/2: under 3 per that many calls (95% confidence), so under e^-(h/2) of that at h.
+    const counted = eager.opens === 0 ? 3 : eager.opens;
+    const detector = (counted / eager.calls) * Math.exp(-H / 2);
+    const ceiling = ceilingRate(count.rate);
+    const about = eager.opens === 0 ? 'more than' : '≈';
+    return `| ${percent(count.rate)} | ${formatCount(count.opens)} in ${calls(count.calls)} | ${formatCount(count.learningOpens)} | ${formatCount(eager.opens)} in ${calls(eager.calls)} | ${about} ${oneIn(detector, false)} | ${oneIn(ceiling, false)} | ${about} ${oneIn(detector + ceiling, true)} |`;
   });
   const detectionRows = result.detection.map(({ to, within, delays }) => {
     const m = median(delays);
@@ -180,21 +201,25 @@ through the public API (\`tryAcquire()\` and a permit per call) on a \`FakeClock
 of 100. The rule is Page's CUSUM on the outcomes against the learned rate p̂ (DESIGN section 10, and
 the README's "A learned failure-rate threshold").
 
-**False opens.** Fresh breakers (the warm-up included) fed at a constant rate, the calls shared
-among the ${seeds.length} seeds; each opening is counted, then the breaker reset (it keeps what it learned). \`min\` is
-set to 0.001 so that only the detector, tuned to a doubling (p1 = 2·p0) at every rate, and \`max\`
-decide: the default \`min\` of 5% only removes openings at rates under 2.5%. At h = ln(10^8) openings
-are too rare to count in 10^7 calls, so the same runs at \`sensitivity: 2\` (h/2) show the scale: each
-unit of h divides the rate by about e (Wald's bound, e^-h), so the rate at h is about e^-9.2 ≈ 10^-4
-times the rate at h/2 (an extrapolation, marked ≈).
+**False opens.** Each seed's breaker first learns ${calls(LEARN_CALLS)} calls at the rate (its openings there,
+the warm-up included, are counted apart), then makes its share of the calls; each opening is
+counted, then the breaker reset (it keeps what it learned). \`min\` is set to 0.001 so that only the
+detector, tuned to a doubling (p1 = 2·p0), and \`max\` decide: the default \`min\` of 5% only removes
+openings. At h = ln(10^8) the detector's openings are too rare to count in 10^7 calls, so the same
+runs at \`sensitivity: 2\` (h/2) show its scale: each unit of h divides the rate by about e (Wald's
+bound, e^-h), so the rate at h is about e^-9.2 ≈ 10^-4 times the rate at h/2 (an extrapolation,
+marked ≈; with none at h/2, a bound from 3 per that many calls). \`max\` (50% of the 100-call window) opens too when a window at the learned rate reaches it
+by chance; its rate is exact (the binomial chance that a window newly holds 50 failures).
 
-| learned rate | calls | opens | per 10^7 calls | at \`sensitivity: 2\` | ≈ one false open per (at 1,000 calls/s) |
-| ---: | ---: | ---: | ---: | ---: | ---: |
+| learned rate | opens | while learning | at \`sensitivity: 2\` | detector: one per | \`max\`: one per | both, at 1,000 calls/s: one per |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
-At a learned 25% \`max\` (50% of the 100-call window) is the nearer edge: the binomial chance that a
-window at 25% holds 50 failures is 6.6·10^-8, and a new window reaches it about 1.7·10^-8 times per
-call, 0.17 per 10^7 calls; a larger window or \`max\` pushes it away.
+At a learned 25% \`max\` is the nearer edge: 0.17 openings per 10^7 calls, about one every 16 hours at
+1,000 calls/s; a larger window or a higher \`max\` pushes it away. The openings while learning come
+from the warm-up, where the rule is the fixed one at \`max\` over as few as \`minimumCalls\` (10) calls:
+at 25% a breaker's first 10 calls hold 5 failures 8% of the time (the fixed rule
+\`failureRateThreshold: 0.5\` does the same after every start and every close).
 
 **Detection** from a learned ${percent(LEARNED_RATE)}: each breaker learns ${calls(LEARN_CALLS)} calls, then its dependency fails at the
 raised rate until it opens; the calls that took, over the ${seeds.length} seeds.
@@ -216,20 +241,22 @@ function percent(rate: number): string {
 }
 
 function calls(n: number): string {
-  if (n >= 1e6 && Number.isInteger(Math.log10(n))) return `10^${Math.log10(n)}`;
-  if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))}·10^6`;
-  return formatCount(n);
+  if (n < 1e6) return formatCount(n);
+  const exponent = Math.floor(Math.log10(n));
+  const mantissa = Number((n / 10 ** exponent).toPrecision(3));
+  return mantissa === 1 ? `10^${exponent}` : `${mantissa}·10^${exponent}`;
 }
 
-function perTenMillion(value: number): string {
-  return value === 0 ? '0' : Number(value.toPrecision(2)).toString();
-}
-
-/** "10^9 calls (12 days)": a rate per call as one event per so many calls and the time at 1,000/s. */
-function oneIn(ratePerCall: number): string {
+/**
+ * "2.5·10^9 calls (29 days)": a rate per call as one event per so many calls, and with `time`, the
+ * time that is at 1,000 calls/s.
+ */
+function oneIn(ratePerCall: number, time: boolean): string {
   const every = 1 / ratePerCall;
+  const count = Number(every.toPrecision(2)).toExponential(1).replace('e+', '·10^');
+  if (!time) return count;
   const hours = every / HOUR;
-  const time =
-    hours >= 48 ? `${formatCount(Math.round(hours / 24))} days` : `${formatCount(Math.round(hours))} h`;
-  return `≈ ${Number(every.toPrecision(2)).toExponential(1).replace('e+', '·10^')} calls (${time})`;
+  if (hours >= 24 * 365 * 10) return `${count} calls (over 10 years)`;
+  if (hours >= 48) return `${count} calls (${formatCount(Math.round(hours / 24))} days)`;
+  return `${count} calls (${formatCount(Math.round(hours))} h)`;
 }

@@ -8,7 +8,7 @@ import type { TimeWindow } from '../window/TimeWindow.js';
  * of log-likelihood ratios reaches h less than once per e^h outcomes (Wald's bound): under one false
  * open per 10^8 calls, measured at about one per 10^9 or more for reference rates from 0.1% to 25%.
  */
-export const DEFAULT_H = Math.log(1e8);
+const DEFAULT_H = Math.log(1e8);
 /** The reference rate p0 is never below this: a dependency that never fails is not held to 0%. */
 const FLOOR = 0.001;
 /** Nor above this (keeps the log-likelihood ratios finite). */
@@ -75,8 +75,9 @@ export class AdaptiveFailureRate {
   /** The batch being learned. */
   #batchCalls = 0;
   #batchFailures = 0;
-  /** The time window's slice of the last learned outcome (warm-up of a time window). */
+  /** A time window warming up: the slice of the last learned outcome, and whether to watch it. */
   #slice = Number.NaN;
+  #watchSlices: boolean;
   /** The CUSUM statistic. */
   #s = 0;
   /** ln(p1/p0), added on a failure. */
@@ -94,6 +95,7 @@ export class AdaptiveFailureRate {
     this.#size = window.type === 'count' ? window.size : 0;
     this.#batch = window.type === 'count' ? Math.min(BATCH, window.size) : BATCH;
     this.#warmup = WARMUP_WINDOWS * (window.type === 'count' ? window.size : window.buckets);
+    this.#watchSlices = window.type === 'time';
     this.#tune();
   }
 
@@ -137,26 +139,33 @@ export class AdaptiveFailureRate {
    * window's rate at or above `min`.
    */
   observe(failure: boolean, window: OutcomeWindow): boolean {
-    if (!this.#learned) {
-      this.#learn(failure, window);
-      return this.#atMax(failure, window);
-    }
-    let s = this.#s + (failure ? this.#up : this.#down);
+    // While warming up both increments are 0: S stays 0 and every outcome takes the first branch.
+    const s = this.#s + (failure ? this.#up : this.#down);
     if (s <= this.#half) {
-      if (s < 0) s = 0;
-      this.#s = s;
-      this.#learn(failure, window);
-      return this.#atMax(failure, window);
+      this.#s = s > 0 ? s : 0;
+      if (failure) this.#batchFailures++;
+      if (++this.#batchCalls >= this.#batch) this.#fold();
+      if (this.#watchSlices) this.#countSlice(window);
+      // The ceiling: on a success only a time window's rate can rise (older successes age out).
+      return (failure || this.#size === 0) && window.failures / window.calls >= this.#max;
     }
+    return this.#alarmed(s, failure, window);
+  }
+
+  /** {@link observe} with S above h/2: learned only while the window's rate is below `min`. */
+  #alarmed(s: number, failure: boolean, window: OutcomeWindow): boolean {
     const belowMin = window.failures / window.calls < this.#min;
-    if (belowMin) this.#learn(failure, window);
-    else this.#drop();
+    if (!belowMin) this.#drop();
+    else {
+      if (failure) this.#batchFailures++;
+      if (++this.#batchCalls >= this.#batch) this.#fold();
+    }
     if (s >= this.#h) {
       this.#s = this.#h;
       return !belowMin;
     }
     this.#s = s;
-    return this.#atMax(failure, window);
+    return (failure || this.#size === 0) && window.failures / window.calls >= this.#max;
   }
 
   /** A new round (the breaker opened, closed again or was reset): S restarts, the batch is dropped. */
@@ -182,23 +191,19 @@ export class AdaptiveFailureRate {
       (saved.evaluations ?? 0) >= WARMUP_WINDOWS * (window.type === 'count' ? 10 : window.buckets);
     this.#calls = saved.calls;
     this.#failures = saved.failureRate * saved.calls;
-    this.#learned = learned;
     this.#warmed = learned ? this.#warmup : this.#size > 0 ? Math.min(saved.calls, this.#warmup) : 0;
+    if (learned) this.#warmedUp();
     this.#s = 0;
     this.#drop();
     this.#tune();
   }
 
-  #learn(failure: boolean, window: OutcomeWindow): void {
-    if (failure) this.#batchFailures++;
-    if (++this.#batchCalls >= this.#batch) this.#fold();
-    if (this.#size === 0 && !this.#learned) {
-      const slice = (window as TimeWindow).slice;
-      if (slice !== this.#slice) {
-        this.#slice = slice;
-        if (++this.#warmed >= this.#warmup) this.#fold();
-      }
-    }
+  /** A time window warming up: counts the distinct slices it has learned in. */
+  #countSlice(window: OutcomeWindow): void {
+    const slice = (window as TimeWindow).slice;
+    if (slice === this.#slice) return;
+    this.#slice = slice;
+    if (++this.#warmed >= this.#warmup) this.#fold();
   }
 
   #drop(): void {
@@ -215,29 +220,25 @@ export class AdaptiveFailureRate {
     this.#drop();
     if (!this.#learned) {
       if (this.#size > 0) this.#warmed += calls;
-      if (this.#warmed >= this.#warmup && this.#calls > 0) {
-        this.#learned = true;
-        this.#s = 0;
-      }
+      if (this.#warmed >= this.#warmup && this.#calls > 0) this.#warmedUp();
     }
     this.#tune();
   }
 
-  /** p0, p1 and the two increments from p̂. */
+  /** The warm-up is over: the detector starts from 0. */
+  #warmedUp(): void {
+    this.#learned = true;
+    this.#watchSlices = false;
+    this.#s = 0;
+  }
+
+  /** p0, p1 and the two increments from p̂ (both 0 while warming up: the detector is off). */
   #tune(): void {
     const p = this.baseline;
     this.#decay = Math.max(p, FLOOR) / MEMORY_FAILURES;
     const p0 = Math.min(CEILING, Math.max(FLOOR, p));
     const p1 = Math.min(2 * p0, (1 + p0) / 2);
-    this.#up = Math.log(p1 / p0);
-    this.#down = Math.log((1 - p1) / (1 - p0));
-  }
-
-  /**
-   * The ceiling: the window's rate at or above `max` (as the fixed rule computes it). On a success
-   * only a time window's rate can rise (older successes age out).
-   */
-  #atMax(failure: boolean, window: OutcomeWindow): boolean {
-    return (failure || this.#size === 0) && window.failures / window.calls >= this.#max;
+    this.#up = this.#learned ? Math.log(p1 / p0) : 0;
+    this.#down = this.#learned ? Math.log((1 - p1) / (1 - p0)) : 0;
   }
 }
