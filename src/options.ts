@@ -62,8 +62,8 @@ export interface BackoffOptions {
  * ln((1 − p1)/(1 − p0)))), p0 = p̂ (at least 0.001), p1 = 2·p0 (a doubling), opening when S reaches
  * h = ln(10^8) / `sensitivity` and the window's failure rate is at least `min`. At exactly its
  * learned rate it opens less than once per 10^7 calls (measured: none in 10^7 calls at learned
- * rates from 0.1% to 25%); from a learned 8% it catches a doubling in a median of about 470 calls,
- * 30% in about 125, every call failing in about 26 (see the README). Until the baseline has seen 10
+ * rates of 0.1%, 1%, 8% and 25%); from a learned 8% it catches a doubling in a median of 476 calls,
+ * 30% in 113, every call failing in 25 (see the README). Until the baseline has seen 10
  * windows' worth of calls the rule is the fixed one at `max`; the window's rate at or above `max`
  * always opens at once.
  * @example
@@ -86,7 +86,7 @@ export interface AdaptiveThresholdOptions {
   max?: number;
   /**
    * Divides the detector's threshold h = ln(10^8), in (0, 2]: 2 catches a rise in half the calls and
-   * opens falsely about once per 3·10^5 calls at a learned 8%; 0.5 takes twice the calls and
+   * opens falsely about once per 250,000 calls at a learned 8%; 0.5 takes twice the calls and
    * practically never opens falsely. @default 1
    */
   sensitivity?: number;
