@@ -134,5 +134,5 @@ describe('npm run simulate -- --scenario learned', () => {
     expect(stdout).toMatch(/## The learned failure-rate threshold/);
     expect(stdout).toMatch(/\| 8% → 30% \| [0-9.]+ \|/);
     expect(stdout).toMatch(/bench\/simulation\.md not written/);
-  });
+  }, 60_000); // about 10 s alone (a process, and ~10^6 calls through the public API)
 });
