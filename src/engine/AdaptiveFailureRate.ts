@@ -48,7 +48,8 @@ const BATCH = 100;
  * - `max` is a plain ceiling: the window's rate at or above `max` opens at once, learned or not.
  *
  * O(1) per outcome and no allocation: one addition to S, one to the batch (two on a failure), and a
- * division on a failure; two logarithms and an exponential per batch.
+ * division on a failure (on every outcome with a time window); two logarithms and an exponential per
+ * batch.
  */
 export class AdaptiveFailureRate {
   readonly #min: number;
