@@ -1,4 +1,6 @@
 import type { CircuitState } from './CircuitState.js';
+import { existingKeyedCalls } from './cache/KeyedCalls.js';
+import { keyOptions } from './cache/keyOptions.js';
 import { fallbackApplies, isThenable } from './call/Call.js';
 import { callWithOptions, misuse } from './call/callWithOptions.js';
 import { FAST_CONTEXT } from './call/context.js';
@@ -205,6 +207,8 @@ export class CircuitBreaker<F = never> {
 
   /**
    * Wraps `fn` so that every call goes through the breaker (decorator style). `this` is forwarded.
+   * With `cache` or `coalesce`, each call is keyed by their `key(...args)` (default: the arguments as
+   * JSON).
    * @returns A function with `fn`'s parameters returning a promise of its result.
    * @throws TypeError when `fn` is not a function.
    */
@@ -213,9 +217,26 @@ export class CircuitBreaker<F = never> {
   ): (this: This, ...args: A) => Promise<R | F> {
     if (typeof fn !== 'function') throw new TypeError(expected('fn', 'a function', fn));
     const breaker = this;
+    const options = this.#engine.options;
+    if (options.cache === undefined && options.coalesce === undefined) {
+      return function (this: This, ...args: A): Promise<R | F> {
+        return breaker.call(() => fn.apply(this, args));
+      };
+    }
     return function (this: This, ...args: A): Promise<R | F> {
-      return breaker.call(() => fn.apply(this, args));
+      const keyed = keyOptions(options, args);
+      if (keyed instanceof Promise) return keyed;
+      return breaker.call(() => fn.apply(this, args), keyed);
     };
+  }
+
+  /**
+   * Forgets cached successes (`cache` option): the one for `key`, or all of them. Calls in flight
+   * that are shared (`coalesce`) are not affected.
+   * @param key - A call's key; without it the whole cache is cleared.
+   */
+  clearCache(key?: string): void {
+    existingKeyedCalls(this.#engine)?.cache?.clear(key);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { keyedCallsOf } from '../cache/KeyedCalls.js';
+import { keyedCall } from '../cache/keyedCall.js';
 import type { Engine } from '../engine/Engine.js';
 import { checkCallOptions } from '../options/callOptions.js';
 import { expected } from '../options/describe.js';
@@ -22,6 +24,11 @@ export function callWithOptions<T>(
   if (signal?.aborted) {
     engine.countIgnored(signal.reason);
     return Promise.reject(signal.reason);
+  }
+  const key = options?.key;
+  if (key !== undefined && !engine.disposed) {
+    const keyed = keyedCallsOf(engine);
+    if (keyed !== undefined) return keyedCall(engine, fn, options as CallOptions<T>, key, keyed);
   }
   const fallback = (options?.fallback ?? engine.options.fallback) as Fallback<T> | undefined;
   const generation = engine.admit();

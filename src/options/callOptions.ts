@@ -4,7 +4,7 @@ import { closestName } from './closestName.js';
 import { expected } from './describe.js';
 import { MAX_TIMER_MS, TIMER_LIMIT } from './validate.js';
 
-const CALL_KEYS: readonly string[] = ['signal', 'timeout', 'fallback'];
+const CALL_KEYS: readonly string[] = ['signal', 'timeout', 'fallback', 'key'];
 const PERMIT_KEYS: readonly string[] = ['timeout'];
 
 /**
@@ -17,7 +17,7 @@ export function checkCallOptions(options: CallOptions<unknown> | undefined): str
   if (typeof options !== 'object' || options === null) return expected('options', 'an object', options);
   const unknown = unknownKey('options', options, CALL_KEYS);
   if (unknown !== undefined) return unknown;
-  const { signal, timeout, fallback } = options;
+  const { signal, timeout, fallback, key } = options;
   if (signal !== undefined && !isAbortSignal(signal)) {
     return expected('options.signal', 'an AbortSignal', signal);
   }
@@ -29,6 +29,7 @@ export function checkCallOptions(options: CallOptions<unknown> | undefined): str
   if (fallback !== undefined && typeof fallback !== 'function') {
     return expected('options.fallback', 'a function', fallback);
   }
+  if (key !== undefined && typeof key !== 'string') return expected('options.key', 'a string', key);
   return undefined;
 }
 
