@@ -13,7 +13,7 @@ import type { CircuitBreakerRegistry } from '../registry/CircuitBreakerRegistry.
 import { defaultRegistry } from '../registry/defaultRegistry.js';
 import type { CircuitBreakerSnapshot } from '../snapshot.js';
 import { Firing, type FiringHost } from './Firing.js';
-import { MemoryCache } from './MemoryCache.js';
+import { type MemoryCache as InMemoryCache, MemoryCache } from './MemoryCache.js';
 import { isOurError, ourError } from './opossumError.js';
 import {
   breakerOptions,
@@ -304,8 +304,14 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     return this.#status.stats;
   }
 
-  /** The free slots under `capacity` (opossum's semaphore). */
-  get semaphore(): { readonly count: number } {
+  /** opossum's semaphore, reduced to its count of free slots under `capacity`. */
+  get semaphore(): {
+    /**
+     * Calls that may still start now: `capacity` minus the calls running (read live). Without a
+     * `capacity`, counts down from `Number.MAX_SAFE_INTEGER`.
+     */
+    readonly count: number;
+  } {
     const capacity = this.#options.capacity;
     const breaker = this.#breaker;
     return {
@@ -509,7 +515,12 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
    * The state and the rolling stats, to start another breaker from (`{ state, status }` options).
    * @returns `{ state: { name, enabled, closed, open, halfOpen, warmUp, shutdown, lastTimerAt }, status }`.
    */
-  toJSON(): { state: Required<Omit<OpossumState, 'pendingClose'>>; status: OpossumStats } {
+  toJSON(): {
+    /** The breaker's name and state, for the `state` option (`lastTimerAt` only while open or half-open). */
+    state: Required<Omit<OpossumState, 'pendingClose'>>;
+    /** The rolling window's counts and latency figures (`stats`), for the `status` option. */
+    status: OpossumStats;
+  } {
     return {
       state: {
         name: this.#name,
@@ -665,9 +676,6 @@ export declare namespace CircuitBreaker {
   /** The events and their arguments. */
   type Events<TI extends unknown[] = unknown[], TR = unknown> = OpossumEvents<TI, TR>;
 }
-
-/** The in-memory cache store's instances (for the namespace's `MemoryCache` type). */
-type InMemoryCache = MemoryCache;
 
 /** A disabled breaker's call: the action itself, never a synchronous throw. */
 function direct<T>(action: (...args: unknown[]) => unknown, context: unknown, args: unknown[]): Promise<T> {

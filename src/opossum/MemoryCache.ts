@@ -1,6 +1,8 @@
-/** One entry: the value and its expiry (epoch ms; 0 for none). */
+/** One entry of a {@link MemoryCache}: the value and its expiry. */
 export interface CacheEntry {
+  /** What `set` was given: for a breaker's cache, a promise of the call's result. */
   readonly value: unknown;
+  /** Epoch ms (by `Date.now()`) from which the entry is no longer served; 0 for never. */
   readonly expiresAt: number;
 }
 
@@ -58,7 +60,10 @@ export class MemoryCache {
     cache.set(key, { value, expiresAt });
   }
 
-  /** @param key - The entry to forget. */
+  /**
+   * Forgets the entry for `key`, if any (the breaker never calls it; it is there for callers).
+   * @param key - The entry to forget.
+   */
   delete(key: string): void {
     this.cache.delete(key);
   }

@@ -1,18 +1,41 @@
 import { EventEmitter } from 'node:events';
 import { type Clock, setUnrefTimeout, systemClock } from '../clock/Clock.js';
 
-/** The counters of one slice of the rolling window (opossum's bucket). */
+/**
+ * The counters of one slice of the rolling window (opossum's bucket); in `stats`, each is the sum
+ * over every slice of the window. Each counter goes up with the breaker event of the same meaning.
+ */
 export interface StatusCounts {
+  /**
+   * Calls whose action threw or rejected, or ran past `timeout` (a timeout counts here and in
+   * `timeouts`). An error that `errorFilter` accepts counts as a success instead.
+   */
   failures: number;
+  /** Calls answered by the fallback: counted once it returns (a fallback that throws is not counted). */
   fallbacks: number;
+  /** Calls whose action resolved, or failed with an error that `errorFilter` accepts. */
   successes: number;
+  /**
+   * Calls refused without running the action: the breaker was open, or half-open with its trial call
+   * running.
+   */
   rejects: number;
+  /**
+   * Calls of `fire()` or `call()`, whatever their outcome (a disabled breaker's too; not after
+   * `shutdown()`).
+   */
   fires: number;
+  /** Calls whose action ran longer than `timeout` (also counted in `failures`). */
   timeouts: number;
+  /** Calls answered from the cache without running the action (`cache: true`). */
   cacheHits: number;
+  /** Calls with `cache: true` that found no fresh entry for their key, so went on. */
   cacheMisses: number;
+  /** Calls that joined a call with the same key already in flight (`coalesce: true`). */
   coalesceCacheHits: number;
+  /** Calls with `coalesce: true` that found no call with their key in flight, so went on. */
   coalesceCacheMisses: number;
+  /** Calls refused because `capacity` calls were already running. */
   semaphoreRejections: number;
 }
 
@@ -21,9 +44,17 @@ export type StatusCounter = keyof StatusCounts;
 
 /** One slice of the rolling window: its counts and the latencies of its calls. */
 export interface OpossumBucket extends StatusCounts {
-  /** Latency at the percentiles 0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995 and 1 (in `stats` only). */
+  /**
+   * Latency in ms at the percentiles 0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995 and 1, by nearest
+   * rank over the whole window (0 without calls; -1 each with `rollingPercentilesEnabled: false`).
+   * Filled in `stats` only: a slice's is empty.
+   */
   percentiles: { [percentile: number]: number };
-  /** Latencies in ms (at most {@link MAX_LATENCIES_PER_BUCKET}, the most recent, per slice). */
+  /**
+   * Latencies in ms of the calls counted in `successes`, `failures` and `timeouts`. A slice keeps at
+   * most one thousand, the most recent; `stats` gives every slice's together, sorted ascending
+   * (empty with `rollingPercentilesEnabled: false`).
+   */
   latencyTimes: number[];
   /** Whether the breaker was open during this slice, once it opened or closed in it. */
   isCircuitBreakerOpen?: boolean;
@@ -35,10 +66,32 @@ export interface OpossumStats extends OpossumBucket {
   latencyMean: number;
 }
 
-/** What rotates the window when a breaker's own clock should not: an emitter of `rotate` events. */
+/**
+ * What rotates the window when a breaker's own clock should not: an emitter of `rotate` events (an
+ * `EventEmitter` will do). Each `rotate` drops the oldest slice and starts a new one, so several
+ * breakers can share one rhythm.
+ */
 export interface RotateController {
+  /**
+   * Adds a listener of `rotate`; a {@link Status} adds one while its breaker is enabled.
+   * @param event - Always `'rotate'`.
+   * @param listener - Rotates the window by one slice.
+   * @returns Ignored.
+   */
   on(event: 'rotate', listener: () => void): unknown;
+  /**
+   * Removes a listener added with `on` (on `disable()` and `shutdown()`).
+   * @param event - Always `'rotate'`.
+   * @param listener - The listener `on` was given.
+   * @returns Ignored.
+   */
   removeListener(event: 'rotate', listener: () => void): unknown;
+  /**
+   * How many times `listener` listens to `rotate`, so that a {@link Status} never adds itself twice.
+   * @param event - Always `'rotate'`.
+   * @param listener - The listener to count (every listener without it).
+   * @returns The number of registrations.
+   */
   listenerCount(event: 'rotate', listener?: () => void): number;
 }
 
@@ -102,7 +155,8 @@ function emptyBucket(): OpossumBucket {
  * `rollingCountTimeout / rollingCountBuckets` ms each, the newest first (`window[0]`). The window
  * rotates by the clock, computed when read or written (no timer per breaker), or on a
  * `rotateBucketController`'s `rotate` events. `snapshot` events run on a timer only while something
- * listens to them. Latencies are kept per slice, at most {@link MAX_LATENCIES_PER_BUCKET} each.
+ * listens to them. Latencies are kept per slice, at most one thousand each (the most recent), so
+ * memory stays bounded however busy the breaker is.
  *
  * @example
  * ```ts

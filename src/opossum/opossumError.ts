@@ -1,10 +1,16 @@
 const OURS: unique symbol = Symbol.for('breakwater.opossum.error');
 
-/** The codes of the errors an opossum breaker makes itself. */
+/**
+ * The codes of the errors an opossum breaker makes itself: `EOPENBREAKER` (refused while open, or
+ * half-open with its trial running), `ETIMEDOUT` (the action ran past `timeout`), `ESEMLOCKED`
+ * (`capacity` calls were running), `ESHUTDOWN` (called after `shutdown()`, or once the breakwater
+ * breaker underneath was disposed).
+ */
 export type OpossumErrorCode = 'EOPENBREAKER' | 'ETIMEDOUT' | 'ESEMLOCKED' | 'ESHUTDOWN';
 
 /** An error the breaker made (`CircuitBreaker.isOurError()` is true): opossum's message and `code`. */
 export interface OpossumError extends Error {
+  /** Why the breaker failed the call (see {@link OpossumErrorCode}); the same codes as opossum's. */
   readonly code: OpossumErrorCode;
   /** The breakwater error behind it (`CircuitBreakerOpenError`, ...), when there is one. */
   readonly cause?: unknown;

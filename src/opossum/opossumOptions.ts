@@ -12,17 +12,53 @@ export interface OpossumCacheTransport {
   flush(): void;
 }
 
-/** The state saved by `toJSON().state`, to start a breaker from (`state` option). */
+/**
+ * The state saved by `toJSON().state`, to start a breaker from (`state` option). On restore, only
+ * `enabled`, `closed`, `halfOpen`, `warmUp`, `shutdown` and `lastTimerAt` are read.
+ */
 export interface OpossumState {
+  /**
+   * The saved breaker's name. Not read on restore: the `name` option (or the action's name) names the
+   * new breaker.
+   */
   name?: string;
+  /**
+   * Whether the breaker protected its calls. With `state` given, this alone decides: `false` starts
+   * the breaker disabled, anything else enabled (the `enabled` option is not read).
+   */
   enabled?: boolean;
+  /**
+   * Whether the breaker was closed (forced closed included). Only `false` restores it open or
+   * half-open (see `halfOpen` and `lastTimerAt`); absent or `true`, it starts closed.
+   */
   closed?: boolean;
+  /**
+   * Whether the breaker was open (forced open included). Not read on restore: `closed` and `halfOpen`
+   * decide.
+   */
   open?: boolean;
+  /**
+   * Whether the breaker was half-open; with `closed: false`, `true` restores it half-open, ready for a
+   * trial call.
+   */
   halfOpen?: boolean;
+  /**
+   * Whether the breaker was warming up; `true` starts a new warm-up of `rollingCountTimeout` ms, as
+   * `allowWarmUp` does.
+   */
   warmUp?: boolean;
+  /** Accepted for opossum's type only: never read, and `toJSON()` does not write it. */
   pendingClose?: boolean;
+  /**
+   * Whether the breaker was shut down; `true` restores it shut down, so that every call rejects with
+   * `ESHUTDOWN`.
+   */
   shutdown?: boolean;
-  /** Epoch ms at which the breaker last opened. */
+  /**
+   * Epoch ms at which the breaker last opened (`toJSON()` gives it only while open or half-open).
+   * Restored open, the breaker stays open for what is left of `resetTimeout` since then, or is
+   * half-open when nothing is left; without it, it stays open for a whole `resetTimeout`.
+   */
   lastTimerAt?: number | undefined;
 }
 
@@ -84,8 +120,22 @@ export interface OpossumOptions<TI extends unknown[] = unknown[]> {
   coalesceSize?: number | undefined;
   /** Accepted for compatibility: a shared call is never kept after it settles. */
   coalesceResetOn?: ('error' | 'success' | 'timeout')[] | undefined;
-  /** Aborted when a call times out. */
-  abortController?: AbortController | { abort(): void; signal?: AbortSignal } | undefined;
+  /**
+   * Aborted when a call times out, so that an action watching its signal (`getSignal()`) can stop.
+   * It is shared by every call: once aborted it stays so, unless `autoRenewAbortController`.
+   */
+  abortController?:
+    | AbortController
+    | {
+        /** Called each time a call times out. */
+        abort(): void;
+        /**
+         * What `getSignal()` returns. With `autoRenewAbortController`, once it is aborted the controller
+         * is replaced by a new `AbortController` on half-open and on close.
+         */
+        signal?: AbortSignal;
+      }
+    | undefined;
   /** A fresh `abortController` on half-open and close once it was aborted. @default false */
   autoRenewAbortController?: boolean | undefined;
   /** Emit `snapshot` events on `status` (only while something listens). @default true */
