@@ -144,6 +144,18 @@ export class Automaton {
     if (this.isCurrent(generation) && this.#round !== undefined) this.#round.inFlight--;
   }
 
+  /**
+   * Settling a call of `generation` failed part-way (the engine caught a fault): if it was a trial
+   * that the current round still counts, its slot is freed, so that a fault never wedges half-open.
+   * Reads no clock and applies nothing.
+   */
+  abandonTrial(generation: number): void {
+    const round = this.#round;
+    if (generation === this.#generation && this.#state === 'half_open' && round !== undefined) {
+      if (round.inFlight > 0) round.inFlight--;
+    }
+  }
+
   // ---- what the outside does ---------------------------------------------------------------------
 
   /** `open(durationMs?)`: open now; without a duration, for the current period (no backoff step). */

@@ -1,4 +1,5 @@
 import type { CircuitState } from '../CircuitState.js';
+import { follow, invoke, invoked, PROMISED, RETURNED, THREW } from '../call/invoke.js';
 import { setUnrefTimeout } from '../clock/Clock.js';
 import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError.js';
 import type { Probe } from '../options.js';
@@ -80,27 +81,21 @@ export class Prober {
     const controller = new AbortController();
     this.#running = controller;
     const start = engine.recorder.startTime();
-    let result: unknown;
-    try {
-      result = this.#probe({ signal: controller.signal });
-    } catch (error) {
+    const result = invoke(this.#probe, { signal: controller.signal });
+    const kind = invoked;
+    const onValue = (value: unknown): void => {
+      this.#settled(controller);
+      engine.settleValue(generation, start, value);
+      this.#again();
+    };
+    const onError = (error: unknown): void => {
       this.#settled(controller);
       engine.settleError(generation, start, error);
       this.#again();
-      return;
-    }
-    Promise.resolve(result).then(
-      (value) => {
-        this.#settled(controller);
-        engine.settleValue(generation, start, value);
-        this.#again();
-      },
-      (error: unknown) => {
-        this.#settled(controller);
-        engine.settleError(generation, start, error);
-        this.#again();
-      },
-    );
+    };
+    if (kind === RETURNED) onValue(result);
+    else if (kind === THREW) onError(result);
+    else follow(result, kind === PROMISED, onValue, onError);
   }
 
   #settled(controller: AbortController): void {
@@ -110,8 +105,13 @@ export class Prober {
   /** After a probe: a round that is still half-open needs another success. */
   #again(): void {
     const automaton = this.#engine.automaton;
-    automaton.refresh();
-    if (automaton.state === 'half_open') this.#soon();
+    try {
+      automaton.refresh();
+      if (automaton.state === 'half_open') this.#soon();
+    } catch (error) {
+      // Runs in a promise reaction: nothing may escape it as an unhandled rejection.
+      this.#engine.reportError(error, 'the probe could not be scheduled again');
+    }
   }
 
   #clearRetry(): void {
