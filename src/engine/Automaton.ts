@@ -331,7 +331,9 @@ export class Automaton {
     this.#generation++;
     if (reason === 'reset') this.#resetGeneration = this.#generation;
     this.#round = undefined;
-    if (to === 'closed' || to === 'half_open') this.rules.clear();
+    // Only closing clears the window: open and half-open keep the figures that tripped it (a
+    // half-open round counts its trials in the round), so a failed trial re-opens with them.
+    if (to === 'closed') this.rules.clear();
     if (to === 'open' || to === 'forced_open') {
       const periods = this.periods();
       periods.openedAtWall = this.wallNow() - (engine.clock.now() - at);
