@@ -215,6 +215,8 @@ export class Automaton {
     const openFor = remote.retryAfter ?? periods.current();
     if (remote.state === 'open' && this.#state === 'open') {
       periods.until = now + openFor;
+      // Open here already; the fleet's opening names who decided it (never this instance itself).
+      if (remote.openedBy !== undefined) periods.openedBy = remote.openedBy;
       this.arm();
       return;
     }
