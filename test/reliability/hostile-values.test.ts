@@ -148,6 +148,7 @@ describe('hostile values from fn, on every call path (property)', () => {
         breakerOptions,
         fc.array(step, { minLength: 1, maxLength: 8 }),
         async (options, steps) => {
+          unhandled.length = 0;
           const clock = new FakeClock();
           const breaker = new CircuitBreaker({ ...options, clock });
           const promises: Promise<unknown>[] = [];
