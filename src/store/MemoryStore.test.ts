@@ -86,9 +86,9 @@ describe('MemoryStore: who opened the fleet (openedBy)', () => {
       () => new CircuitBreaker({ name: 'db', clock, store, failureThreshold: 2, ...options }),
     );
     const opens: string[] = [];
-    breakers.forEach((breaker, i) =>
-      breaker.on('open', ({ reason, openedBy }) => opens.push(`${i}:${reason}:${openedBy}`)),
-    );
+    for (const [i, breaker] of breakers.entries()) {
+      breaker.on('open', ({ reason, openedBy }) => opens.push(`${i}:${reason}:${openedBy}`));
+    }
     return { clock, store, breakers, opens };
   }
 
