@@ -40,7 +40,7 @@ export class Call<T> implements CallContext, Deadline {
   static #keepShape: unknown;
   static {
     Call.#keepShape = new Call<unknown>(
-      { recorder: { startTime: () => 0 } } as unknown as Engine,
+      { clock: { now: () => 0 } } as unknown as Engine,
       0,
       1000,
       undefined,
@@ -76,9 +76,9 @@ export class Call<T> implements CallContext, Deadline {
     this.#timeout = timeout;
     this.#callerSignal = callerSignal;
     this.#fallback = fallback;
-    // With a timeout every call is timed (one clock read, which its deadline needs anyway).
-    const start = engine.recorder.startTime();
-    this.#start = timeout === false || !Number.isNaN(start) ? start : engine.clock.now();
+    // With a timeout every call is timed (one clock read, which its deadline needs anyway); without
+    // one, the recorder's sample decides.
+    this.#start = timeout === false ? engine.recorder.startTime() : engine.clock.now();
   }
 
   get signal(): AbortSignal {
