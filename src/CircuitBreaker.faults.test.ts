@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deferred, flush, recordingLogger } from '../test/support/flush.js';
-import * as hostile from '../test/support/hostile.js';
+import * as hostile from '../test/support/hostileValues.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
 import { FakeClock } from './clock/FakeClock.js';
 import { Recorder } from './engine/Recorder.js';

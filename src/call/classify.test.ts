@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { revokedProxy, unreadableError } from '../../test/support/hostile.js';
+import { revokedProxy, unreadableError } from '../../test/support/hostileValues.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import type { CircuitBreakerOptions } from '../options.js';
 import { countsAsFailure, isResultFailure } from './classify.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { flush } from '../../test/support/flush.js';
-import * as hostile from '../../test/support/hostile.js';
+import * as hostile from '../../test/support/hostileValues.js';
 import type { CallContext } from '../options.js';
 import { adopt, follow, invoke, invoked, PROMISED, RETURNED, THENABLE, THREW } from './invoke.js';
 

@@ -4,7 +4,7 @@ import { CircuitBreaker } from '../../src/CircuitBreaker.js';
 import { FakeClock } from '../../src/clock/FakeClock.js';
 import type { CallContext, CircuitBreakerOptions } from '../../src/options.js';
 import { flush } from '../support/flush.js';
-import * as hostile from '../support/hostile.js';
+import * as hostile from '../support/hostileValues.js';
 
 // DESIGN section 11, proven over generated behaviours of `fn`: on every call path (the fast path,
 // per-call options, callSync, wrap, permits, the probe) call() never throws synchronously, every
