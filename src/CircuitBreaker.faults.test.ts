@@ -265,6 +265,55 @@ describe('settling never throws', () => {
   });
 });
 
+describe('hostile arguments to call()', () => {
+  const readable = () => ({ aborted: false, addEventListener() {}, removeEventListener() {} });
+
+  it('per-call options that cannot be read reject the call without calling fn, never throw', async () => {
+    const breaker = new CircuitBreaker({ clock: new FakeClock() });
+    const fn = vi.fn(async () => 'ran');
+    const hostileOptions: unknown[] = [
+      hostile.revokedProxy(),
+      Object.defineProperty({}, 'timeout', { enumerable: true, get: hostile.thrower('timeout getter') }),
+      { signal: Object.defineProperty(readable(), 'aborted', { get: hostile.thrower('aborted getter') }) },
+      { timeout: hostile.revokedProxy() },
+    ];
+    for (const options of hostileOptions) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = breaker.call(fn, options as never);
+      }).not.toThrow();
+      expect(await settlement(promise!)).toBe('rejected');
+    }
+    expect(fn).not.toHaveBeenCalled();
+    expect(breaker.metrics()).toMatchObject({ inFlight: 0, ignoredCalls: hostileOptions.length });
+  });
+
+  it('fn that is not a function, a revoked Proxy included, rejects with a TypeError', async () => {
+    const breaker = new CircuitBreaker({ clock: new FakeClock() });
+    for (const options of [undefined, { timeout: 100 }]) {
+      await expect(breaker.call(hostile.revokedProxy() as never, options)).rejects.toThrow(
+        'Expected `fn` to be a function, got `[unprintable value]`',
+      );
+    }
+  });
+
+  it('a caller signal whose reason getter throws still aborts the call, with that error', async () => {
+    const breaker = new CircuitBreaker({ clock: new FakeClock() });
+    const controller = new AbortController();
+    const signal = new Proxy(controller.signal, {
+      get(target, key) {
+        if (key === 'reason' && target.aborted) throw new Error('reason getter');
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const promise = breaker.call(() => deferred().promise, { signal });
+    controller.abort();
+    await expect(promise).rejects.toThrow('reason getter');
+    expect(breaker.metrics()).toMatchObject({ inFlight: 0, ignoredCalls: 1 });
+  });
+});
+
 describe('metrics() never throws', () => {
   it('a revoked Proxy as the last failure reads [unprintable value]; health() and statuses() work', async () => {
     const registry = new CircuitBreakerRegistry({ defaults: { clock: new FakeClock() } });

@@ -123,7 +123,13 @@ export class Call<T> implements CallContext, Deadline {
     const reject = this.#reject;
     if (reject === undefined) return;
     this.#finish();
-    const reason = this.#callerSignal?.reason;
+    let reason: unknown;
+    try {
+      reason = this.#callerSignal?.reason;
+    } catch (error) {
+      // A signal-like object whose `reason` throws: that is the reason (a listener must not throw).
+      reason = error;
+    }
     this.#abort(reason);
     this.#engine.settleIgnored(this.#generation, reason);
     reject(reason);

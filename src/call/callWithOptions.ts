@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/Engine.js';
-import { checkCallOptions } from '../options/callOptions.js';
+import { checkCallOptions, checkedCall } from '../options/callOptions.js';
 import { expected } from '../options/describe.js';
 import type { CallContext, CallOptions, Fallback, Protected } from '../options.js';
 import { Call } from './Call.js';
@@ -15,15 +15,26 @@ export function callWithOptions<T>(
   fn: Protected<T>,
   options: CallOptions<T> | undefined,
 ): Promise<T> {
-  const problem = checkCallOptions(options);
-  if (problem !== undefined) return misuse(engine, fn, problem);
-  if (typeof fn !== 'function') return misuse(engine, fn);
-  const signal = options?.signal;
-  if (signal?.aborted) {
-    engine.countIgnored(signal.reason);
-    return Promise.reject(signal.reason);
+  let signal: AbortSignal | undefined;
+  let timeout: number | false | undefined;
+  let fallback: Fallback<T> | undefined;
+  try {
+    const problem = checkCallOptions(options);
+    if (problem !== undefined) return misuse(engine, fn, problem);
+    if (typeof fn !== 'function') return misuse(engine, fn);
+    ({ signal, timeout } = checkedCall);
+    fallback = (checkedCall.fallback ?? engine.options.fallback) as Fallback<T> | undefined;
+    if (signal?.aborted === true) {
+      const reason = signal.reason;
+      engine.countIgnored(reason);
+      return Promise.reject(reason);
+    }
+  } catch (error) {
+    // Options that cannot be read (a revoked Proxy, a getter that throws, a signal whose `aborted`
+    // throws): the caller's mistake, rejected like a bad option, without calling `fn`.
+    engine.countIgnored(error);
+    return Promise.reject(error);
   }
-  const fallback = (options?.fallback ?? engine.options.fallback) as Fallback<T> | undefined;
   const generation = engine.admit();
   if (generation < 0) {
     const error = engine.refuse(generation);
@@ -31,8 +42,7 @@ export function callWithOptions<T>(
       return serveFallback(engine, fallback, error, contextWith(signal));
     return Promise.reject(error);
   }
-  const timeout = options?.timeout ?? engine.options.timeout;
-  return new Call<T>(engine, generation, timeout, signal, fallback).run(fn);
+  return new Call<T>(engine, generation, timeout ?? engine.options.timeout, signal, fallback).run(fn);
 }
 
 /** @internal A call the caller got wrong: rejected with a TypeError and counted as ignored. */

@@ -3,7 +3,8 @@
  * naive way of inspecting it. Shared by the call path's unit tests and test/reliability.
  */
 
-const thrower = (what: string) => (): never => {
+/** A function that throws `new Error(what)`: for getters and traps. */
+export const thrower = (what: string) => (): never => {
   throw new Error(what);
 };
 
