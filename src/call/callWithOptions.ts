@@ -17,24 +17,26 @@ export function callWithOptions<T>(
 ): Promise<T> {
   let signal: AbortSignal | undefined;
   let timeout: number | false | undefined;
-  let fallback: Fallback<T> | undefined;
-  try {
-    const problem = checkCallOptions(options);
-    if (problem !== undefined) return misuse(engine, fn, problem);
-    if (typeof fn !== 'function') return misuse(engine, fn);
-    ({ signal, timeout } = checkedCall);
-    fallback = (checkedCall.fallback ?? engine.options.fallback) as Fallback<T> | undefined;
-    if (signal?.aborted === true) {
-      const reason = signal.reason;
-      engine.countIgnored(reason);
-      return Promise.reject(reason);
+  let fallback = engine.options.fallback as Fallback<T> | undefined;
+  if (options !== undefined) {
+    try {
+      const problem = checkCallOptions(options);
+      if (problem !== undefined) return misuse(engine, fn, problem);
+      ({ signal, timeout } = checkedCall);
+      if (checkedCall.fallback !== undefined) fallback = checkedCall.fallback as Fallback<T>;
+      if (signal?.aborted === true && typeof fn === 'function') {
+        const reason = signal.reason;
+        engine.countIgnored(reason);
+        return Promise.reject(reason);
+      }
+    } catch (error) {
+      // Options that cannot be read (a revoked Proxy, a getter that throws, a signal whose
+      // `aborted` throws): the caller's mistake, rejected like a bad option, without calling `fn`.
+      engine.countIgnored(error);
+      return Promise.reject(error);
     }
-  } catch (error) {
-    // Options that cannot be read (a revoked Proxy, a getter that throws, a signal whose `aborted`
-    // throws): the caller's mistake, rejected like a bad option, without calling `fn`.
-    engine.countIgnored(error);
-    return Promise.reject(error);
   }
+  if (typeof fn !== 'function') return misuse(engine, fn);
   const generation = engine.admit();
   if (generation < 0) {
     const error = engine.refuse(generation);
