@@ -1,4 +1,6 @@
 import type { CircuitState } from './CircuitState.js';
+import { existingKeyedCalls } from './cache/KeyedCalls.js';
+import { keyOptions } from './cache/keyOptions.js';
 import { fallbackApplies } from './call/Call.js';
 import { callWithOptions, misuse } from './call/callWithOptions.js';
 import { FAST_CONTEXT } from './call/context.js';
@@ -10,7 +12,7 @@ import type { CircuitBreakerEvents, Listener } from './events.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
 import { checkDuration, permitTimeout } from './options/callOptions.js';
 import { expected } from './options/describe.js';
-import { resolveBreakerOptions } from './options/sharedOptions.js';
+import { type ResetOwner, resolveBreakerOptions, setBreakerResetOwner } from './options/sharedOptions.js';
 import type {
   CallContext,
   CallOptions,
@@ -49,9 +51,23 @@ const namedOptions = new WeakMap<Engine, ResolvedOptions>();
 
 /** Handles the outcome of a promise `callSync()` refused. */
 function ignore(): void {}
+let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
+
+/**
+ * @internal Makes `owner` hear of every reset of `breaker`, before its counts are cleared
+ * (`undefined`: no longer). A registry keeps a registered breaker's exported counters monotonic
+ * with it; the breaker carries no field for it.
+ */
+export function observeResets(breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined): void {
+  observe(breaker, owner);
+}
 
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
+
+  static {
+    observe = (breaker, owner) => setBreakerResetOwner(breaker.#engine, owner);
+  }
 
   /**
    * @param options - See {@link CircuitBreakerOptions}; every field is optional.
@@ -181,6 +197,8 @@ export class CircuitBreaker<F = never> {
 
   /**
    * Wraps `fn` so that every call goes through the breaker (decorator style). `this` is forwarded.
+   * With `cache` or `coalesce`, each call is keyed by their `key(...args)` (default: the arguments as
+   * JSON).
    * @returns A function with `fn`'s parameters returning a promise of its result.
    * @throws TypeError when `fn` is not a function.
    */
@@ -189,9 +207,26 @@ export class CircuitBreaker<F = never> {
   ): (this: This, ...args: A) => Promise<R | F> {
     if (typeof fn !== 'function') throw new TypeError(expected('fn', 'a function', fn));
     const breaker = this;
+    const options = this.#engine.options;
+    if (options.cache === undefined && options.coalesce === undefined) {
+      return function (this: This, ...args: A): Promise<R | F> {
+        return breaker.call(() => fn.apply(this, args));
+      };
+    }
     return function (this: This, ...args: A): Promise<R | F> {
-      return breaker.call(() => fn.apply(this, args));
+      const keyed = keyOptions(options, args);
+      if (keyed instanceof Promise) return keyed;
+      return breaker.call(() => fn.apply(this, args), keyed);
     };
+  }
+
+  /**
+   * Forgets cached successes (`cache` option): the one for `key`, or all of them. Calls in flight
+   * that are shared (`coalesce`) are not affected.
+   * @param key - A call's key; without it the whole cache is cleared.
+   */
+  clearCache(key?: string): void {
+    existingKeyedCalls(this.#engine)?.cache?.clear(key);
   }
 
   /**

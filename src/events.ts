@@ -61,6 +61,14 @@ export interface CircuitBreakerEvents {
   latencySample: { name: string; duration: number };
   /** The breaker's store failed (Redis unreachable, a script refused); the breaker goes on locally. */
   storeError: { name: string; error: unknown };
+  /** A call with a key was served from the cache (`cache` option) without calling the function. */
+  cacheHit: { name: string; key: string };
+  /** A call with a key found no fresh value in the cache. */
+  cacheMiss: { name: string; key: string };
+  /** A call with a key joined the call in flight with the same key (`coalesce` option). */
+  coalesceHit: { name: string; key: string };
+  /** A call with a key found no call in flight to join, and made its own. */
+  coalesceMiss: { name: string; key: string };
 }
 
 /** The name of a breaker event. */

@@ -27,6 +27,26 @@ export interface ThrottleMetrics {
   readonly accepts: number;
 }
 
+/** The cache's figures (`metrics().cache`), since the breaker was created. */
+export interface CacheMetrics {
+  /** Calls with a key served from the cache. */
+  readonly hits: number;
+  /** Calls with a key that found no fresh value. */
+  readonly misses: number;
+  /** Entries held now (at most `cache.maxEntries`). */
+  readonly size: number;
+}
+
+/** Request coalescing's figures (`metrics().coalesce`), since the breaker was created. */
+export interface CoalesceMetrics {
+  /** Calls with a key that joined a call in flight. */
+  readonly hits: number;
+  /** Calls with a key that made their own call. */
+  readonly misses: number;
+  /** Calls in flight that may be joined now. */
+  readonly inFlight: number;
+}
+
 /**
  * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
  * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
@@ -96,4 +116,14 @@ export interface CircuitBreakerMetrics {
   readonly adaptive: AdaptiveThresholdMetrics | null;
   /** With `throttle`: its rejection probability and counts; otherwise `null`. */
   readonly throttle: ThrottleMetrics | null;
+  /**
+   * With `cache`: its hits, misses and size; otherwise `null`. A call served from the cache is not
+   * a call of the function: it is counted here, not in `totalCalls`.
+   */
+  readonly cache: CacheMetrics | null;
+  /**
+   * With `coalesce`: its hits, misses and calls in flight; otherwise `null`. A caller that joined a
+   * call is counted here, not in `totalCalls` (the call it joined is counted once).
+   */
+  readonly coalesce: CoalesceMetrics | null;
 }

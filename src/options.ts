@@ -1,3 +1,4 @@
+import type { CacheOptions, CoalesceOptions, ResolvedCache, ResolvedCoalesce } from './cache/cacheOptions.js';
 import type { Clock } from './clock/Clock.js';
 import type { CircuitBreakerSnapshot } from './snapshot.js';
 import type { StateStore } from './store/StateStore.js';
@@ -106,6 +107,12 @@ export interface CallOptions<T> {
   timeout?: number | false;
   /** Runs instead of rejecting (overrides the breaker's `fallback`). */
   fallback?: Fallback<T>;
+  /**
+   * The call's key, for a breaker with `cache` or `coalesce`: a fresh cached success for it is
+   * served, a call in flight with it is joined. Without a key a call is never cached or coalesced;
+   * on a breaker without either option the key is not used.
+   */
+  key?: string;
 }
 
 /**
@@ -195,6 +202,16 @@ export interface CircuitBreakerOptions<F = unknown> {
   store?: StateStore;
   /** State to start from, saved by `breaker.toJSON()`. */
   initialState?: CircuitBreakerSnapshot;
+  /**
+   * Serves recent successes of calls with a key without calling the function: `{ ttl, key?,
+   * maxEntries? }` (see {@link CacheOptions}). @default off
+   */
+  cache?: CacheOptions | false;
+  /**
+   * Callers with the same key share one call in flight: `true`, or `{ ttl?, key? }` (see
+   * {@link CoalesceOptions}). @default off
+   */
+  coalesce?: CoalesceOptions | boolean;
 }
 
 /** The effective options of a breaker, defaults included (`breaker.options`). */
@@ -230,6 +247,8 @@ export interface ResolvedOptions {
   readonly clock: Clock;
   readonly store: StateStore | undefined;
   readonly initialState: CircuitBreakerSnapshot | undefined;
+  readonly cache: ResolvedCache | undefined;
+  readonly coalesce: ResolvedCoalesce | undefined;
 }
 
 /** The documented defaults. */

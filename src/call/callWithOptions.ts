@@ -1,3 +1,5 @@
+import { keyedCallsOf } from '../cache/KeyedCalls.js';
+import { keyedCall } from '../cache/keyedCall.js';
 import type { Engine } from '../engine/Engine.js';
 import { checkCallOptions, checkedCall } from '../options/callOptions.js';
 import { expected } from '../options/describe.js';
@@ -18,12 +20,15 @@ export function callWithOptions<T>(
   let signal: AbortSignal | undefined;
   let timeout: number | false | undefined;
   let fallback = engine.options.fallback as Fallback<T> | undefined;
+  let key: string | undefined;
+  let checked: CallOptions<unknown> | undefined;
   if (options !== undefined) {
     try {
       const problem = checkCallOptions(options);
       if (problem !== undefined) return misuse(engine, fn, problem);
-      ({ signal, timeout } = checkedCall);
+      ({ signal, timeout, key } = checkedCall);
       if (checkedCall.fallback !== undefined) fallback = checkedCall.fallback as Fallback<T>;
+      if (key !== undefined) checked = { ...checkedCall } as CallOptions<unknown>;
       if (signal?.aborted === true && typeof fn === 'function') {
         const reason = signal.reason;
         engine.countIgnored(reason);
@@ -37,6 +42,11 @@ export function callWithOptions<T>(
     }
   }
   if (typeof fn !== 'function') return misuse(engine, fn);
+  if (key !== undefined && !engine.disposed) {
+    const keyed = keyedCallsOf(engine);
+    // The options as checked (each read once), not the caller's object read again.
+    if (keyed !== undefined) return keyedCall(engine, fn, checked as CallOptions<T>, key, keyed);
+  }
   const generation = engine.admit();
   if (generation < 0) {
     const error = engine.refuse(generation);

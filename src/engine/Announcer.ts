@@ -21,6 +21,10 @@ export const EVENT_NAMES: readonly CircuitBreakerEventName[] = [
   'slowCall',
   'latencySample',
   'storeError',
+  'cacheHit',
+  'cacheMiss',
+  'coalesceHit',
+  'coalesceMiss',
 ];
 
 /**

@@ -4,7 +4,7 @@ import { closestName } from './closestName.js';
 import { expected } from './describe.js';
 import { MAX_TIMER_MS, TIMER_LIMIT } from './validate.js';
 
-const CALL_KEYS: readonly string[] = ['signal', 'timeout', 'fallback'];
+const CALL_KEYS: readonly string[] = ['signal', 'timeout', 'fallback', 'key'];
 const PERMIT_KEYS: readonly string[] = ['timeout'];
 
 /**
@@ -15,7 +15,8 @@ export const checkedCall: {
   signal: AbortSignal | undefined;
   timeout: number | false | undefined;
   fallback: Fallback<unknown> | undefined;
-} = { signal: undefined, timeout: undefined, fallback: undefined };
+  key: string | undefined;
+} = { signal: undefined, timeout: undefined, fallback: undefined, key: undefined };
 
 /**
  * @internal What is wrong with per-call options, or `undefined` (a call rejects; it never throws),
@@ -24,12 +25,12 @@ export const checkedCall: {
  * options may throw (a getter, a revoked Proxy): the caller catches.
  */
 export function checkCallOptions(options: CallOptions<unknown> | undefined): string | undefined {
-  checkedCall.signal = checkedCall.timeout = checkedCall.fallback = undefined;
+  checkedCall.signal = checkedCall.timeout = checkedCall.fallback = checkedCall.key = undefined;
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) return expected('options', 'an object', options);
   const unknown = unknownKey('options', options, CALL_KEYS);
   if (unknown !== undefined) return unknown;
-  const { signal, timeout, fallback } = options;
+  const { signal, timeout, fallback, key } = options;
   if (signal !== undefined && !isAbortSignal(signal)) {
     return expected('options.signal', 'an AbortSignal', signal);
   }
@@ -41,9 +42,11 @@ export function checkCallOptions(options: CallOptions<unknown> | undefined): str
   if (fallback !== undefined && typeof fallback !== 'function') {
     return expected('options.fallback', 'a function', fallback);
   }
+  if (key !== undefined && typeof key !== 'string') return expected('options.key', 'a string', key);
   checkedCall.signal = signal;
   checkedCall.timeout = timeout;
   checkedCall.fallback = fallback;
+  checkedCall.key = key;
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { resolveKeyedOptions } from '../cache/cacheOptions.js';
 import { type Clock, systemClock } from '../clock/Clock.js';
 import {
   type BackoffOptions,
@@ -57,6 +58,8 @@ export const OPTION_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
   'clock',
   'store',
   'initialState',
+  'cache',
+  'coalesce',
 ];
 const KNOWN: ReadonlySet<string> = new Set(OPTION_KEYS);
 const BELONGS_ELSEWHERE: ReadonlyMap<string, string> = new Map([
@@ -142,6 +145,7 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
       : integer('maxConcurrentCalls', o.maxConcurrentCalls, 1);
   const latencySampling =
     o.latencySampling === undefined ? DEFAULTS.latencySampling : share('latencySampling', o.latencySampling);
+  const { cache, coalesce } = resolveKeyedOptions(o.cache, o.coalesce);
 
   return Object.freeze({
     name,
@@ -193,6 +197,8 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
       ) ?? systemClock,
     store,
     initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState),
+    cache,
+    coalesce,
   });
 }
 
