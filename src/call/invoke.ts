@@ -102,7 +102,7 @@ export function adopt<T>(value: unknown): Promise<T> {
 }
 
 /**
- * The resolving functions of the promise being built: one shared executor stores them here, so that
+ * @internal The resolving functions of the promise being built: one shared executor stores them here, so that
  * a promise built here allocates no executor closure of its own. Read right after
  * `new Promise(capture)`.
  */

@@ -1,4 +1,4 @@
-/** What `lastError` reads for a value of which nothing can be printed (a revoked Proxy). */
+/** @internal What `lastError` reads for a value of which nothing can be printed (a revoked Proxy). */
 export const UNPRINTABLE = '[unprintable value]';
 
 const toStringTag = Object.prototype.toString;
