@@ -9,6 +9,7 @@ import { settleFast } from './call/observe.js';
 import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
 import { Engine } from './engine/Engine.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
+import { type Inspect, inspectBreaker } from './inspectBreaker.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
 import { checkDuration, permitTimeout } from './options/callOptions.js';
 import { expected } from './options/describe.js';
@@ -24,6 +25,30 @@ import type {
 import { createPermit, type Permit, type PermitOptions } from './Permit.js';
 import type { CircuitBreakerSnapshot } from './snapshot.js';
 import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
+
+/**
+ * The effective options of breakers whose shared options carry another name (keyed breakers, and
+ * breakers made with a name only), built when first read: kept aside so that no breaker carries a
+ * field for it.
+ */
+const namedOptions = new WeakMap<Engine, ResolvedOptions>();
+
+/** Handles the outcome of a promise `callSync()` refused. */
+function ignore(): void {}
+
+/** @internal A breaker's calls in flight, without a `metrics()` snapshot (a keyed group's eviction). */
+export let inFlightOf: (breaker: CircuitBreaker<unknown>) => number;
+
+let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
+
+/**
+ * @internal Makes `owner` hear of every reset of `breaker`, before its counts are cleared
+ * (`undefined`: no longer). A registry keeps a registered breaker's exported counters monotonic
+ * with it; the breaker carries no field for it.
+ */
+export function observeResets(breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined): void {
+  observe(breaker, owner);
+}
 
 /**
  * A circuit breaker: wraps calls to a dependency and fails fast while it is down.
@@ -42,43 +67,27 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  * const receipt = await breaker.call(({ signal }) => charge(order, { signal }));
  * ```
  */
-/**
- * The effective options of breakers whose shared options carry another name (keyed breakers, and
- * breakers made with a name only), built when first read: kept aside so that no breaker carries a
- * field for it.
- */
-const namedOptions = new WeakMap<Engine, ResolvedOptions>();
-
-/** Handles the outcome of a promise `callSync()` refused. */
-function ignore(): void {}
-let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
-
-/**
- * @internal Makes `owner` hear of every reset of `breaker`, before its counts are cleared
- * (`undefined`: no longer). A registry keeps a registered breaker's exported counters monotonic
- * with it; the breaker carries no field for it.
- */
-export function observeResets(breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined): void {
-  observe(breaker, owner);
-}
-
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
 
   static {
+    inFlightOf = (breaker) => breaker.#engine.inFlight;
     observe = (breaker, owner) => setBreakerResetOwner(breaker.#engine, owner);
   }
 
   /**
-   * @param options - See {@link CircuitBreakerOptions}; every field is optional.
-   * @throws TypeError for an option of the wrong type or an unknown option, RangeError for a value out
-   * of range; the message names the option, the expected form and the value received.
+   * @param options - See {@link CircuitBreakerOptions}; every field is optional. With `initialState`
+   * and no `name`, the breaker takes the name of the breaker that saved the snapshot.
+   * @throws TypeError for an option of the wrong type or an unknown option, or an `initialState`
+   * saved by a breaker of another name; RangeError for a value out of range; the message names the
+   * option, the expected form and the value received.
    */
   constructor(options?: CircuitBreakerOptions<F>) {
-    const { options: resolved, name } = resolveBreakerOptions(options as CircuitBreakerOptions);
+    const { options: resolved, name: given } = resolveBreakerOptions(options as CircuitBreakerOptions);
+    const saved = resolved.initialState;
+    const name = saved === undefined ? given : restoredName(saved, given, options?.name);
     const engine = new Engine(name, resolved);
     this.#engine = engine;
-    const saved = resolved.initialState;
     if (saved !== undefined) {
       const elapsed = Math.max(0, (resolved.clock.wallNow?.() ?? Date.now()) - saved.savedAt);
       engine.restore(
@@ -344,4 +353,24 @@ export class CircuitBreaker<F = never> {
   dispose(): void {
     this.#engine.dispose();
   }
+
+  /** What `console.log(breaker)` prints in Node: `CircuitBreaker { name: 'db', state: 'closed', ... }`. */
+  [Symbol.for('nodejs.util.inspect.custom')](depth: number, options: unknown, inspect?: Inspect): string {
+    return inspectBreaker(this, depth, options, inspect);
+  }
+}
+
+/**
+ * The name of a breaker restored from `saved`: the one given, which must be the snapshot's, or the
+ * snapshot's when none was given (the default name would never match).
+ */
+function restoredName(saved: CircuitBreakerSnapshot, resolved: string, given: string | undefined): string {
+  if (typeof saved.name !== 'string' || saved.name === '') {
+    throw new TypeError(expected('initialState.name', 'the name of the breaker that saved it', saved.name));
+  }
+  if (given === undefined || saved.name === resolved) return saved.name;
+  throw new TypeError(
+    `\`initialState\` was saved by breaker '${saved.name}', but this breaker is named '${resolved}': a snapshot ` +
+      `restores the breaker that saved it. Give \`name: '${saved.name}'\` (or leave \`name\` out to take the snapshot's)`,
+  );
 }

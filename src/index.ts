@@ -1,3 +1,8 @@
+/**
+ * The core: `CircuitBreaker`, the registry, retry, `@protect`, the errors, presets, configuration from
+ * the environment, `FakeClock` and the `StateStore` seam. No dependencies, no `node:` imports.
+ * @module breakwater
+ */
 export { CircuitBreaker } from './CircuitBreaker.js';
 export { CircuitState } from './CircuitState.js';
 export type {

@@ -56,10 +56,13 @@ export interface CoalesceMetrics {
  * they show what tripped it (with the trial's failure in `lastError`).
  */
 export interface CircuitBreakerMetrics {
+  /** The breaker's name. */
   readonly name: string;
+  /** Its state when read. */
   readonly state: CircuitState;
   /** Every call made, refused ones included. */
   readonly totalCalls: number;
+  /** Calls that succeeded. */
   readonly successfulCalls: number;
   /** Failures, timeouts included. */
   readonly failedCalls: number;
@@ -75,6 +78,7 @@ export interface CircuitBreakerMetrics {
   readonly fallbacks: number;
   /** Calls admitted and not settled yet (trials included). */
   readonly inFlight: number;
+  /** Failures in a row since the last success (frozen while open). */
   readonly consecutiveFailures: number;
   /** Failures / calls in the window; 0 when it is empty. */
   readonly failureRate: number;

@@ -27,7 +27,10 @@ export interface ProtectDecorator {
     method: AsyncMethod<This, A, T>,
     context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
   ): AsyncMethod<This, A, T>;
-  /** Legacy decorators (`experimentalDecorators: true`). */
+  /**
+   * Legacy decorators (`experimentalDecorators: true`).
+   * @typeParam M - The decorated method's type.
+   */
   <M extends (...args: never[]) => Promise<unknown>>(
     target: object,
     propertyKey: string | symbol,

@@ -9,7 +9,9 @@ import { tooLongForTimer } from './options/validate.js';
 export interface CircuitBreakerSnapshot {
   /** Format version: 2 (1, without `baseline`, is still read). */
   readonly version: 1 | 2;
+  /** The name of the breaker that saved it (a breaker restores only its own snapshot). */
   readonly name: string;
+  /** Its state when saved. */
   readonly state: CircuitState;
   /** Ms of the open period left when saved (0 unless open). */
   readonly remainingOpenMs: number;

@@ -33,14 +33,19 @@ export interface CoalesceOptions {
 
 /** The `cache` option as resolved (`breaker.options.cache`). */
 export interface ResolvedCache {
+  /** Ms a success is served for, from when it settled. */
   readonly ttl: number;
+  /** The key of a wrapped or decorated call from its arguments. */
   readonly key: KeyFunction;
+  /** Entries kept at most. */
   readonly maxEntries: number;
 }
 
 /** The `coalesce` option as resolved (`breaker.options.coalesce`). */
 export interface ResolvedCoalesce {
+  /** Ms after its start during which a call in flight may be joined. */
   readonly ttl: number;
+  /** The key of a wrapped or decorated call from its arguments. */
   readonly key: KeyFunction;
 }
 

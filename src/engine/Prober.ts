@@ -67,8 +67,17 @@ export class Prober {
     this.#queued = true;
     queueMicrotask(() => {
       this.#queued = false;
-      this.#start();
+      this.#startSafely();
     });
+  }
+
+  /** {@link Prober.#start} from a timer or a microtask, where nothing may escape (it would crash the process). */
+  #startSafely(): void {
+    try {
+      this.#start();
+    } catch (error) {
+      this.#engine.reportError(error, 'starting a probe failed');
+    }
   }
 
   #start(): void {
@@ -83,7 +92,7 @@ export class Prober {
       // Every trial slot is taken, or another instance holds the fleet's lease: ask again later.
       this.#retry = setUnrefTimeout(
         engine.clock,
-        () => this.#start(),
+        () => this.#startSafely(),
         Math.min(RETRY_MS, engine.options.halfOpenTimeout),
       );
       return;

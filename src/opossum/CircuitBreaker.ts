@@ -183,7 +183,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     const registry = CircuitBreaker.registry;
     const shared = (o.breakwater?.store ?? registry?.defaults.store) !== undefined;
     const mapped = breakerOptions(o, name, () => this.warmUp, shared);
-    const initialState = savedState(state, o);
+    const initialState = savedState(state, o, name);
     if (initialState !== undefined) mapped.initialState = initialState;
     if (registry !== undefined && registry.get(name) === undefined) {
       this.#breaker = registry.register(name, mapped);
@@ -686,12 +686,13 @@ function jsonArgs(...args: unknown[]): string {
 function savedState(
   state: OpossumState | undefined,
   o: ResolvedOpossumOptions,
+  name: string,
 ): CircuitBreakerSnapshot | undefined {
   if (state === undefined || state.shutdown === true || state.closed !== false) return undefined;
   const clock = o.breakwater?.clock;
   const wallNow = clock?.wallNow?.() ?? Date.now();
   const resetTimeout = Math.max(0, o.resetTimeout || 0);
-  const base = { version: 1 as const, name: o.name ?? '', backoffAttempt: 0, savedAt: wallNow };
+  const base = { version: 1 as const, name, backoffAttempt: 0, savedAt: wallNow };
   if (state.halfOpen === true) return { ...base, state: 'half_open', remainingOpenMs: 0 };
   // breakwater resumes the open period where it was: what is left of resetTimeout since lastTimerAt.
   const elapsed = typeof state.lastTimerAt === 'number' ? Math.max(0, wallNow - state.lastTimerAt) : 0;

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock/Clock.js';
+import { guardClock } from '../clock/GuardedClock.js';
 import { expected } from '../options/describe.js';
 import type { ResolvedOptions } from '../options.js';
 import { MemoryBinding } from './memory/MemoryBinding.js';
@@ -80,7 +81,7 @@ export class MemoryStore implements StateStore, StoreAdmin {
         expected('clock', 'a Clock with now(), setTimeout() and clearTimeout()', options.clock),
       );
     this.#quorum = quorum;
-    this.#clock = options.clock;
+    this.#clock = options.clock === undefined ? undefined : guardClock(options.clock, undefined);
   }
 
   /**

@@ -4,6 +4,7 @@ import { CircuitBreaker } from '../../src/CircuitBreaker.js';
 import { FakeClock } from '../../src/clock/FakeClock.js';
 import type { CallContext, CircuitBreakerOptions } from '../../src/options.js';
 import { flush } from '../support/flush.js';
+import { runs } from '../support/hostile.js';
 import * as hostile from '../support/hostileValues.js';
 
 // DESIGN section 11, proven over generated behaviours of `fn`: on every call path (the fast path,
@@ -217,7 +218,7 @@ describe('hostile values from fn, on every call path (property)', () => {
           expect(unhandled).toEqual([]);
         },
       ),
-      { numRuns: Number(process.env.HOSTILE_RUNS ?? 300) },
+      { numRuns: runs(300) },
     );
   });
 
@@ -249,7 +250,7 @@ describe('hostile values from fn, on every call path (property)', () => {
         expect(round).toBeGreaterThan(0);
         expect(unhandled).toEqual([]);
       }),
-      { numRuns: Number(process.env.HOSTILE_RUNS ?? 100) },
+      { numRuns: runs(100) },
     );
   });
 });
