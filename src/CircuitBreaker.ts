@@ -346,7 +346,7 @@ export class CircuitBreaker<F = never> {
     const adaptive = automaton.rules.adaptive;
     return adaptive === undefined
       ? { version: 1, ...saved }
-      : { version: 2, ...saved, baseline: adaptive.baseline() };
+      : { version: 2, ...saved, baseline: adaptive.saved() };
   }
 
   /** Clears the breaker's timers and listeners. Calls in flight still settle; later calls are refused. */

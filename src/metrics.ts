@@ -7,14 +7,28 @@ export type TransitionCounts = {
   readonly [From in CircuitState]?: { readonly [To in CircuitState]?: number };
 };
 
-/** What an adaptive failure-rate rule has learned (`metrics().adaptive`). */
+/**
+ * What an adaptive failure-rate rule has learned, and how close its detector is to opening
+ * (`metrics().adaptive`). The rule is described at `AdaptiveThresholdOptions`.
+ */
 export interface AdaptiveThresholdMetrics {
   /** The dependency's learned normal failure rate p̂ (0 before it has learned anything). */
   readonly baseline: number;
-  /** The threshold the rule trips above now (its `max` until the baseline is learned). */
+  /**
+   * The failure rate at which the detector opens within a window's calls, starting from no
+   * evidence: (h/n − ln((1 − p1)/(1 − p0))) / (ln(p1/p0) − ln((1 − p1)/(1 − p0))), n the count
+   * window's size (a time window: the calls it holds, at least `minimumCalls`), clamped to
+   * [`min`, `max`]. A smaller rise held for longer opens it too. `max` until the baseline is learned.
+   */
   readonly threshold: number;
   /** Whether the baseline has seen 10 windows' worth of calls (before that, `max` applies). */
   readonly learned: boolean;
+  /**
+   * The detector's statistic as a share of the level that opens the breaker, in [0, 1]: 0 when the
+   * failures match the baseline, 1 when it opens (or would, but for `min`). Above 0.5 it is alarmed:
+   * while the window's failure rate is at least `min`, nothing is learned.
+   */
+  readonly alarm: number;
 }
 
 /** The client-side throttle's figures (`metrics().throttle`), over its `duration`. */

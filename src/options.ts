@@ -64,21 +64,38 @@ export interface BackoffOptions {
 }
 
 /**
- * A failure-rate rule that learns the dependency's normal failure rate p̂ while closed and trips
- * when the window's rate exceeds clamp(p̂ + sensitivity·sqrt(p̂(1 − p̂)/n), min, max), n the
- * window's calls; evaluated every tenth of a count window or when a time bucket closes. Until the
- * baseline has seen 10 windows' worth of calls it uses `max`.
+ * A failure-rate rule that learns the dependency's normal failure rate p̂ while closed and opens on
+ * a real rise above it: Page's CUSUM on the outcomes, S = max(0, S + (failed ? ln(p1/p0) :
+ * ln((1 − p1)/(1 − p0)))), p0 = p̂ (at least 0.001), p1 = 2·p0 (a doubling), opening when S reaches
+ * h = ln(10^8) / `sensitivity` and the window's failure rate is at least `min`. At exactly its
+ * learned rate it opens less than once per 10^7 calls (measured: none in 10^7 calls at learned
+ * rates of 0.1%, 1%, 8% and 25%); from a learned 8% it catches a doubling in a median of 476 calls,
+ * 30% in 113, every call failing in 25 (see the README). Until the baseline has seen 10
+ * windows' worth of calls the rule is the fixed one at `max`; the window's rate at or above `max`
+ * always opens at once.
+ * @example
+ * ```ts
+ * new CircuitBreaker({ failureRateThreshold: { adaptive: true, min: 0.02 } });
+ * ```
  */
 export interface AdaptiveThresholdOptions {
   /** Learn the threshold (the rule's switch). */
   adaptive: true;
-  /** The threshold never goes below this, in (0, 1]. @default 0.05 */
+  /**
+   * Nothing opens while the window's failure rate is below this, in (0, 1]; a rise that keeps the
+   * window below it is learned as the new normal. @default 0.05
+   */
   min?: number;
-  /** The threshold never goes above this (and is this until the baseline is learned), in (0, 1]. @default 0.5 */
+  /**
+   * A plain ceiling: the window's failure rate at or above this opens at once (with
+   * `minimumCalls`), learned or not; the whole rule until the baseline is learned. In (0, 1].
+   * @default 0.5
+   */
   max?: number;
   /**
-   * Standard deviations above the learned rate that trip. @default 4.5 (a dependency failing at
-   * exactly its learned rate then trips less than once per 10,000 evaluations; see the README)
+   * Divides the detector's threshold h = ln(10^8), in (0, 2]: 2 catches a rise in half the calls and
+   * opens falsely about once per 250,000 calls at a learned 8%; 0.5 takes twice the calls and
+   * practically never opens falsely. @default 1
    */
   sensitivity?: number;
 }
@@ -138,8 +155,8 @@ export interface CircuitBreakerOptions<F = unknown> {
   failureThreshold?: number | false;
   /**
    * Opens when failures / calls in the window reach this share, in (0, 1]; or
-   * `{ adaptive: true, min, max, sensitivity }` to learn the dependency's normal rate and trip on a
-   * significant rise (see {@link AdaptiveThresholdOptions}). @default off
+   * `{ adaptive: true, min, max, sensitivity }` to learn the dependency's normal rate and open on a
+   * real rise above it (see {@link AdaptiveThresholdOptions}). @default off
    */
   failureRateThreshold?: number | false | AdaptiveThresholdOptions;
   /** Opens when slow calls / calls in the window reach this share, in (0, 1]. @default off */
@@ -346,8 +363,8 @@ export const DEFAULTS = Object.freeze({
   adaptiveMin: 0.05,
   /** The adaptive threshold's ceiling (and its value until learned). */
   adaptiveMax: 0.5,
-  /** Standard deviations above the learned rate that trip. */
-  adaptiveSensitivity: 4.5,
+  /** Divides the detector's decision height h = ln(10^8) (higher: quicker, more false opens). */
+  adaptiveSensitivity: 1,
   /** The throttle's multiplier of accepted requests. */
   throttleK: 2,
   /** Ms of history the throttle counts. */

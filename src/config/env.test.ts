@@ -332,9 +332,9 @@ describe('adaptive protection from the environment', () => {
       optionsFromEnv('CB_X', {
         CB_X_ADAPTIVE_MIN: '0.02',
         CB_X_ADAPTIVE_MAX: '0.4',
-        CB_X_ADAPTIVE_SENSITIVITY: '5',
+        CB_X_ADAPTIVE_SENSITIVITY: '1.5',
       }),
-    ).toEqual({ failureRateThreshold: { adaptive: true, min: 0.02, max: 0.4, sensitivity: 5 } });
+    ).toEqual({ failureRateThreshold: { adaptive: true, min: 0.02, max: 0.4, sensitivity: 1.5 } });
     expect(
       optionsFromEnv('CB_X', {
         CB_X_THROTTLE_K: '1.5',

@@ -412,7 +412,7 @@ export class Engine {
     baseline: SavedBaseline | undefined,
   ): void {
     this.automaton.restore(state, remainingOpenMs, attempt);
-    if (baseline !== undefined) this.automaton.rules.adaptive?.restore(baseline);
+    if (baseline !== undefined) this.automaton.rules.adaptive?.restore(baseline, this.options);
   }
 
   /** Stops the deadline timer, forgets the listeners, releases the store; later calls are refused. */

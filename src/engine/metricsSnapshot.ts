@@ -73,11 +73,11 @@ function keyedMetrics(engine: Engine): { cache: CacheMetrics | null; coalesce: C
 function adaptiveMetrics(automaton: Automaton): AdaptiveThresholdMetrics | null {
   const adaptive = automaton.rules.adaptive;
   if (adaptive === undefined) return null;
-  const { failureRate, evaluations } = adaptive.baseline();
   return {
-    baseline: failureRate,
-    threshold: adaptive.threshold,
-    learned: adaptive.learned && evaluations > 0,
+    baseline: adaptive.baseline,
+    threshold: adaptive.threshold(automaton.rules.calls),
+    learned: adaptive.learned,
+    alarm: adaptive.alarm,
   };
 }
 

@@ -303,12 +303,15 @@ function resolveRate(value: unknown): ResolvedOptions['failureRateThreshold'] {
       expected('failureRateThreshold.min', `at most failureRateThreshold.max (${max})`, min),
     );
   }
+  // It divides the detector's threshold ln(10^8); the first version's sensitivity (standard
+  // deviations, 4.5 by default) is out of range rather than silently read as far too eager.
+  const sensitivityForm = 'a number in (0, 2] (it divides the detector threshold ln(10^8); 1 is the default)';
   const sensitivity =
     a.sensitivity === undefined
       ? DEFAULTS.adaptiveSensitivity
-      : number('failureRateThreshold.sensitivity', a.sensitivity, 'a number > 0');
-  if (!(sensitivity > 0 && sensitivity < Number.POSITIVE_INFINITY)) {
-    throw new RangeError(expected('failureRateThreshold.sensitivity', 'a number > 0', sensitivity));
+      : number('failureRateThreshold.sensitivity', a.sensitivity, sensitivityForm);
+  if (!(sensitivity > 0 && sensitivity <= 2)) {
+    throw new RangeError(expected('failureRateThreshold.sensitivity', sensitivityForm, sensitivity));
   }
   return Object.freeze({ adaptive: true, min, max, sensitivity });
 }

@@ -86,7 +86,7 @@ describe('sizes that allocate are bounded at construction', () => {
     const breaker = new CircuitBreaker({
       clock: new FakeClock(),
       window: { type: 'time', duration: 1e300, buckets: 10_000 },
-      failureRateThreshold: { adaptive: true, sensitivity: 1e300 },
+      failureRateThreshold: { adaptive: true, sensitivity: 2 }, // its largest (it divides the decision height)
       throttle: { k: 1e300, duration: 1e300 },
       slowCallDuration: 1e300,
       halfOpenMaxCalls: Number.MAX_SAFE_INTEGER,
