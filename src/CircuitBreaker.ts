@@ -1,10 +1,11 @@
 import type { CircuitState } from './CircuitState.js';
 import { existingKeyedCalls } from './cache/KeyedCalls.js';
 import { keyOptions } from './cache/keyOptions.js';
-import { fallbackApplies, isThenable } from './call/Call.js';
+import { fallbackApplies } from './call/Call.js';
 import { callWithOptions, misuse } from './call/callWithOptions.js';
 import { FAST_CONTEXT } from './call/context.js';
-import { observeTimed, settleOther } from './call/observe.js';
+import { follow, invoke, invoked, PROMISED, RETURNED, THREW } from './call/invoke.js';
+import { settleFast } from './call/observe.js';
 import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
 import { Engine } from './engine/Engine.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
@@ -31,6 +32,9 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  * field for it.
  */
 const namedOptions = new WeakMap<Engine, ResolvedOptions>();
+
+/** Handles the outcome of a promise `callSync()` refused. */
+function ignore(): void {}
 
 /** @internal A breaker's calls in flight, without a `metrics()` snapshot (a keyed group's eviction). */
 export let inFlightOf: (breaker: CircuitBreaker<unknown>) => number;
@@ -153,21 +157,10 @@ export class CircuitBreaker<F = never> {
     const generation = engine.admit();
     if (generation < 0) return Promise.reject(engine.refuse(generation));
     const start = engine.recorder.startTime();
-    let result: T | PromiseLike<T>;
-    try {
-      result = fn(FAST_CONTEXT);
-    } catch (error) {
-      engine.settleError(generation, start, error);
-      return Promise.reject(error);
-    }
-    if (!(result instanceof Promise)) return settleOther(engine, result, generation, start);
-    if (Number.isNaN(start)) {
-      // The generation taken at admission: whatever `fn` did to the breaker meanwhile.
-      engine.observe(result, generation);
-    } else {
-      observeTimed(engine, result, generation, start);
-    }
-    return result;
+    const result = invoke(fn, FAST_CONTEXT);
+    // The generation taken at admission: whatever `fn` did to the breaker meanwhile.
+    if (invoked === PROMISED && Number.isNaN(start)) return engine.observe(result, generation, true);
+    return settleFast(engine, result, invoked, generation, start);
   }
 
   /**
@@ -192,25 +185,23 @@ export class CircuitBreaker<F = never> {
       return fallback(error, FAST_CONTEXT) as F;
     }
     const start = engine.recorder.startTime();
-    let result: T;
-    let thenable: boolean;
-    try {
-      result = fn(FAST_CONTEXT);
-      thenable = isThenable(result);
-    } catch (error) {
-      engine.settleError(generation, start, error);
-      if (!fallbackApplies(engine, fallback, error)) throw error;
-      engine.noteFallback(error);
-      return (fallback as Fallback<F>)(error, FAST_CONTEXT) as F;
+    const result = invoke(fn, FAST_CONTEXT);
+    const kind = invoked;
+    if (kind === RETURNED) {
+      engine.settleValue(generation, start, result);
+      return result as T;
     }
-    if (thenable) {
-      Promise.resolve(result).then(undefined, () => {});
-      const error = new TypeError('callSync() got a promise from `fn`; use call() for async functions');
-      engine.settleIgnored(generation, error);
-      throw error;
+    if (kind === THREW) {
+      engine.settleError(generation, start, result);
+      if (!fallbackApplies(engine, fallback, result)) throw result;
+      engine.noteFallback(result);
+      return (fallback as Fallback<F>)(result, FAST_CONTEXT) as F;
     }
-    engine.settleValue(generation, start, result);
-    return result;
+    // A promise or a thenable: the caller's mistake. Its outcome is ignored, its rejection handled.
+    follow(result, kind === PROMISED, ignore, ignore);
+    const error = new TypeError('callSync() got a promise from `fn`; use call() for async functions');
+    engine.settleIgnored(generation, error);
+    throw error;
   }
 
   /**

@@ -64,7 +64,10 @@ export interface CoalesceMetrics {
 /**
  * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
  * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
- * Window figures (`failureRate`, `slowCallRate`, `windowCalls`) are frozen while open.
+ * Window figures (`failureRate`, `successRate`, `slowCallRate`, `windowCalls`,
+ * `consecutiveFailures`) are frozen from the moment the breaker opens until it closes: while open,
+ * half-open (its trials count in their round, not in the window) and re-opened after a failed trial,
+ * they show what tripped it (with the trial's failure in `lastError`).
  */
 export interface CircuitBreakerMetrics {
   /** The breaker's name. */
@@ -103,7 +106,11 @@ export interface CircuitBreakerMetrics {
   readonly latency: LatencySummary;
   /** Epoch ms of the last failure, or `null`. */
   readonly lastFailureAt: number | null;
-  /** Message of the last failure, or `null`. */
+  /**
+   * The last failure, described: `Name: message` for an error, the status for a result that
+   * `isResultFailure` marked (`Response 503 Service Unavailable`), else the value as `String()`
+   * prints it; `[unprintable value]` when nothing about it can be read. `null` before any failure.
+   */
   readonly lastError: string | null;
   /** Transitions since creation or the last reset. */
   readonly stateTransitions: number;

@@ -1,5 +1,6 @@
 import { Uncached } from '../cache/Uncached.js';
-import { isThenable } from '../call/Call.js';
+import { FAST_CONTEXT } from '../call/context.js';
+import { adopt, invoke, invoked, RETURNED, THREW } from '../call/invoke.js';
 import type { Clock } from '../clock/Clock.js';
 import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError.js';
 
@@ -62,18 +63,20 @@ export class Firing {
     return this.#host.now() - this.#start;
   }
 
+  /** The action with its `this` and arguments. */
+  readonly #apply = (): unknown => this.#action.apply(this.#context, this.args as unknown[]);
+
   /** The protected function given to the breakwater breaker. */
   readonly run = (): unknown => {
     this.ran = true;
     this.#start = this.#host.now();
-    let result: unknown;
-    try {
-      result = this.#action.apply(this.#context, this.args as unknown[]);
-      if (!isThenable(result)) return this.#value(result);
-    } catch (error) {
-      return this.#error(error);
-    }
-    const settled = Promise.resolve(result).then(
+    // Run like every protected function (call/invoke.ts): a result that cannot be inspected, or a
+    // promise whose `then` throws, is an outcome here, never a throw.
+    const result = invoke(this.#apply, FAST_CONTEXT);
+    const kind = invoked;
+    if (kind === RETURNED) return this.#value(result);
+    if (kind === THREW) return this.#error(result);
+    const settled = adopt(result).then(
       (value) => this.#value(value),
       (error: unknown) => this.#error(error),
     );
