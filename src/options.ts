@@ -123,6 +123,7 @@ export interface ThrottleOptions {
  * refused at once with `BulkheadFullError` (`rejected` reason `'limit'`; the fallback applies).
  */
 export interface AdaptiveConcurrencyOptions {
+  /** Selects the adaptive form (a number is a fixed limit). */
   adaptive: true;
   /** The limit never goes below this, an integer >= 1. @default 1 */
   min?: number;
@@ -396,7 +397,10 @@ export const DEFAULTS = Object.freeze({
   throttleDuration: 120_000,
   /** The throttle's highest rejection probability. */
   throttleMaxRejection: 0.9,
+  /** The adaptive concurrency limit's floor. */
   concurrencyMin: 1,
+  /** The adaptive concurrency limit's ceiling. */
   concurrencyMax: 1000,
+  /** The adaptive concurrency limit before anything is learned. */
   concurrencyInitial: 20,
 });
