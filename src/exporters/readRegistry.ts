@@ -59,6 +59,11 @@ export interface BreakerReading {
   readonly transitions: TransitionCounts;
   /** The latency histogram (since it joined the registry), when asked for. */
   readonly latency: LatencyHistogramSnapshot | undefined;
+  /**
+   * A breaker's adaptive concurrency limit and its calls in flight; `undefined` without one, and for
+   * a keyed group (each member learns its own).
+   */
+  readonly concurrency: { readonly limit: number; readonly inFlight: number } | undefined;
 }
 
 /**
@@ -88,6 +93,8 @@ export function readRegistry(registry: CircuitBreakerRegistry, latency: boolean)
       failureRate: m.failureRate,
       transitions: totals.transitions,
       latency: latency ? histogram : undefined,
+      concurrency:
+        m.concurrency === null ? undefined : { limit: m.concurrency.limit, inFlight: m.concurrency.inFlight },
     });
   }
   for (const group of registry.groups()) readings.push(groupReading(group, latency));
@@ -112,6 +119,7 @@ function groupReading(group: KeyedGroupStatus, latency: boolean): BreakerReading
     failureRate: group.failureRate,
     transitions: totals.transitions,
     latency: latency ? group.latency : undefined,
+    concurrency: undefined,
   };
 }
 

@@ -62,6 +62,29 @@ function takes(breaker: CircuitBreaker, clock: FakeClock, ms: number): Promise<u
 }
 
 describe('instrumentRegistry', () => {
+  it('reports the adaptive concurrency limit and the calls in flight, only for breakers that have one', async () => {
+    const { registry, meter, collect } = setup();
+    const search = registry.register('search', { maxConcurrentCalls: { adaptive: true, initial: 7 } });
+    registry.register('db', { maxConcurrentCalls: 5 });
+    instrumentRegistry(registry, { meter });
+    const permit = search.acquire();
+    const m = await collect();
+    expect(m.get('circuit_breaker.concurrency.limit')).toMatchObject({
+      descriptor: { unit: '{call}' },
+      dataPointType: DataPointType.GAUGE,
+    });
+    expect(namesIn(m.get('circuit_breaker.concurrency.limit'))).toEqual(new Set(['search']));
+    expect(point(m.get('circuit_breaker.concurrency.limit'), { 'circuit_breaker.name': 'search' })).toBe(7);
+    expect(point(m.get('circuit_breaker.concurrency.in_flight'), { 'circuit_breaker.name': 'search' })).toBe(
+      1,
+    );
+    permit.success();
+    const after = await collect();
+    expect(
+      point(after.get('circuit_breaker.concurrency.in_flight'), { 'circuit_breaker.name': 'search' }),
+    ).toBe(0);
+  });
+
   it('reports the instruments with their names, units, kinds, attributes and values', async () => {
     const { clock, registry, meter, collect } = setup({ latencySampling: 1 });
     const db = registry.register('db', { failureThreshold: 3, timeout: 100 });

@@ -60,7 +60,9 @@ const instrumented = new WeakMap<Meter, WeakSet<CircuitBreakerRegistry>>();
  * `outcome`: success, failure, timeout, rejected, ignored), `circuit_breaker.call.duration`
  * (histogram, `s`), `circuit_breaker.failure_rate` (gauge, 0..1), `circuit_breaker.transitions`
  * (counter, by `from` and `to`), `circuit_breaker.slow_calls`, `circuit_breaker.fallbacks`
- * (counters) and, for keyed groups, `circuit_breaker.group.breakers` (by `state`).
+ * (counters), for keyed groups `circuit_breaker.group.breakers` (by `state`), and, for breakers with
+ * an adaptive concurrency limit, `circuit_breaker.concurrency.limit` and
+ * `circuit_breaker.concurrency.in_flight` (gauges).
  *
  * `@opentelemetry/api` is not imported at runtime: the instruments come from the `meter` passed in.
  *
@@ -125,6 +127,15 @@ export function instrumentRegistry(
     description: 'Breakers of a keyed group per state',
     unit: '{breaker}',
   });
+  const limit = meter.createObservableGauge('circuit_breaker.concurrency.limit', {
+    description:
+      'The adaptive concurrency limit (maxConcurrentCalls: { adaptive: true }): calls beyond it in flight are refused',
+    unit: '{call}',
+  });
+  const inFlight = meter.createObservableGauge('circuit_breaker.concurrency.in_flight', {
+    description: 'Calls in flight through a circuit breaker with an adaptive concurrency limit',
+    unit: '{call}',
+  });
   const duration = meter.createHistogram('circuit_breaker.call.duration', {
     description:
       'Duration of the timed calls through the circuit breaker (every call with a timeout, else sampled: latencySampling)',
@@ -140,6 +151,8 @@ export function instrumentRegistry(
     slowCalls,
     fallbacks,
     groupBreakers,
+    limit,
+    inFlight,
   ];
   const observe: BatchObservableCallback = (result) => {
     for (const reading of readRegistry(registry, false)) {
@@ -156,6 +169,11 @@ export function instrumentRegistry(
       const members = reading.members;
       if (members !== undefined) {
         for (const s of STATES) result.observe(groupBreakers, members[s], { [NAME]: name, state: s });
+      }
+      const concurrency = reading.concurrency;
+      if (concurrency !== undefined) {
+        result.observe(limit, concurrency.limit, { [NAME]: name });
+        result.observe(inFlight, concurrency.inFlight, { [NAME]: name });
       }
     }
   };

@@ -111,5 +111,24 @@ export function metricFamilies(
         for (const state of STATES) into.push({ labels: { name: r.name, state }, value: members[state] });
       }),
     ),
+    new CollectedMetric(
+      `${prefix}concurrency_limit`,
+      'The adaptive concurrency limit (maxConcurrentCalls: { adaptive: true }): calls beyond it in flight are refused.',
+      'gauge',
+      'sum',
+      each((r, _, into) => {
+        if (r.concurrency !== undefined) into.push({ labels: { name: r.name }, value: r.concurrency.limit });
+      }),
+    ),
+    new CollectedMetric(
+      `${prefix}concurrency_in_flight`,
+      'Calls in flight through a circuit breaker with an adaptive concurrency limit (at the limit: saturated).',
+      'gauge',
+      'sum',
+      each((r, _, into) => {
+        if (r.concurrency !== undefined)
+          into.push({ labels: { name: r.name }, value: r.concurrency.inFlight });
+      }),
+    ),
   ];
 }

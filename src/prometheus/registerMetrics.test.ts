@@ -84,6 +84,24 @@ describe('registerMetrics: the metrics of a breaker', () => {
     expect(s.select('circuit_breaker_group_breakers')).toEqual([]);
   });
 
+  it('exports the adaptive concurrency limit and the calls in flight, only for breakers that have one', async () => {
+    const { registry, register } = setup();
+    const search = registry.register('search', { maxConcurrentCalls: { adaptive: true, initial: 7 } });
+    registry.register('db', { maxConcurrentCalls: 5 });
+    const permits = [search.acquire(), search.acquire()];
+    const s = await scrape(register);
+    expect(s.types.get('circuit_breaker_concurrency_limit')).toBe('gauge');
+    expect(s.types.get('circuit_breaker_concurrency_in_flight')).toBe('gauge');
+    expect(s.select('circuit_breaker_concurrency_limit')).toEqual([
+      expect.objectContaining({ labels: { name: 'search' }, value: 7 }),
+    ]);
+    expect(s.value('circuit_breaker_concurrency_in_flight', { name: 'search' })).toBe(2);
+    for (const permit of permits) permit.success();
+    expect((await scrape(register)).value('circuit_breaker_concurrency_in_flight', { name: 'search' })).toBe(
+      0,
+    );
+  });
+
   it('follows the breaker through half-open, manual control and reset', async () => {
     const { clock, registry, register } = setup();
     const api = registry.register('api', { failureThreshold: 1, resetTimeout: 1000 });
@@ -524,6 +542,8 @@ describe('registerMetrics: registration', () => {
       'payments_cb_slow_calls_total',
       'payments_cb_fallbacks_total',
       'payments_cb_group_breakers',
+      'payments_cb_concurrency_limit',
+      'payments_cb_concurrency_in_flight',
     ]);
     const json = await register.getMetricsAsJSON();
     expect(json.map((metric) => [metric.name, metric.type])).toEqual([
@@ -535,6 +555,8 @@ describe('registerMetrics: registration', () => {
       ['payments_cb_slow_calls_total', 'counter'],
       ['payments_cb_fallbacks_total', 'counter'],
       ['payments_cb_group_breakers', 'gauge'],
+      ['payments_cb_concurrency_limit', 'gauge'],
+      ['payments_cb_concurrency_in_flight', 'gauge'],
     ]);
     expect(json[1]!.values).toContainEqual({ labels: { name: 'db', outcome: 'success' }, value: 1 });
     expect(json[2]!.values).toContainEqual({
@@ -559,11 +581,11 @@ describe('registerMetrics: registration', () => {
       'registerMetrics(): the register already has a metric named `circuit_breaker_state`. Was registerMetrics() ' +
         'called twice with this register and prefix "circuit_breaker_"?',
     );
-    expect(register.getMetricsAsArray()).toHaveLength(8);
+    expect(register.getMetricsAsArray()).toHaveLength(10);
     expect(() => registerMetrics(registry, { register, prefix: 'other_' })).not.toThrow();
-    expect(register.getMetricsAsArray()).toHaveLength(16);
+    expect(register.getMetricsAsArray()).toHaveLength(20);
     first.unregister();
-    expect(register.getMetricsAsArray()).toHaveLength(8);
+    expect(register.getMetricsAsArray()).toHaveLength(10);
     expect(() => registerMetrics(registry, { register })).not.toThrow();
   });
 

@@ -57,8 +57,9 @@ const METRIC_NAME = /^(?:[a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
  * `circuit_breaker_call_duration_seconds{name}` (a histogram of the timed calls, over `buckets`,
  * default `DURATION_BUCKETS`), `circuit_breaker_failure_rate{name}`,
  * `circuit_breaker_transitions_total{name,from,to}`, `circuit_breaker_slow_calls_total{name}`,
- * `circuit_breaker_fallbacks_total{name}` and, for keyed groups,
- * `circuit_breaker_group_breakers{name,state}`.
+ * `circuit_breaker_fallbacks_total{name}`, for keyed groups
+ * `circuit_breaker_group_breakers{name,state}`, and, for breakers with an adaptive concurrency limit,
+ * `circuit_breaker_concurrency_limit{name}` and `circuit_breaker_concurrency_in_flight{name}`.
  *
  * prom-client is not imported: the metrics are objects implementing its metric interface, added
  * with `register.registerMetric()`.
