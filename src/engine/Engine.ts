@@ -87,7 +87,8 @@ export class Engine {
     if (options.logger !== undefined) this.#announcer = new Announcer(this);
     const bound = options.maxConcurrentCalls;
     const adaptive = typeof bound === 'object';
-    this.#maxInFlight = adaptive ? bound.initial : Math.min(bound, UNBOUNDED);
+    // A literal small integer, not Math.min's result: a double would box the field in every engine.
+    this.#maxInFlight = adaptive ? bound.initial : bound >= UNBOUNDED ? UNBOUNDED : bound;
     this.#protection =
       options.throttle === false && options.probe === undefined && !adaptive
         ? undefined
@@ -196,7 +197,7 @@ export class Engine {
       if (gate < 0) return gate;
       if (gate === TRIAL) return this.admitTrial();
     }
-    if (this.#inFlight >= this.#maxInFlight) return this.#full();
+    if (this.#inFlight >= this.#maxInFlight) return this.fullCode();
     const throttle = this.#protection?.throttle;
     if (throttle !== undefined && state === 'closed' && throttle.refuses(this.clock.now()))
       return REFUSED_THROTTLED;
@@ -209,14 +210,17 @@ export class Engine {
     const automaton = this.automaton;
     if (!automaton.trialSlotFree()) return REFUSED_HALF_OPEN;
     if (this.#store !== undefined && !this.#store.trialPermit(automaton.generation)) return REFUSED_HALF_OPEN;
-    if (this.#inFlight >= this.#maxInFlight) return this.#full();
+    if (this.#inFlight >= this.#maxInFlight) return this.fullCode();
     this.#inFlight++;
     automaton.takeTrial();
     return automaton.generation;
   }
 
-  /** The refusal code of a full bulkhead: the adaptive limit's, or the fixed one's. */
-  #full(): number {
+  /**
+   * The refusal code of a full bulkhead: the adaptive limit's, or the fixed one's. (Not a `#private`
+   * method: those give every instance a brand field, and a breaker's memory is counted in fields.)
+   */
+  fullCode(): number {
     return this.#protection?.limit === undefined ? REFUSED_BULKHEAD : REFUSED_LIMIT;
   }
 
@@ -234,7 +238,7 @@ export class Engine {
   /** The breaker closed: the adaptive limit, when there is one, forgets the outage's latency. */
   limitClosed(): void {
     const limit = this.#protection?.limit;
-    if (limit !== undefined) this.#setLimit(limit.closed());
+    if (limit !== undefined) this.applyLimit(limit.closed());
   }
 
   /**
@@ -244,11 +248,11 @@ export class Engine {
   sampleLatency(now: number, duration: number, ok: boolean): void {
     const limit = this.#protection?.limit;
     if (limit === undefined) return;
-    this.#setLimit(limit.sample(now, duration, ok, this.#inFlight));
+    this.applyLimit(limit.sample(now, duration, ok, this.#inFlight));
   }
 
   /** The adaptive limit is `next` now: announced (`limitChange`) when it changed. */
-  #setLimit(next: number): void {
+  applyLimit(next: number): void {
     const previous = this.#maxInFlight;
     if (next === previous) return;
     this.#maxInFlight = next;
