@@ -37,7 +37,9 @@ const FLOOR_CALLS = 16;
  *   limit down to its floor, where nothing queues: the mean latency of {@link FLOOR_CALLS} calls
  *   started there becomes the no-load latency, refined by the calls that follow while the limit
  *   grows back and the latency stays clear of queueing. Rounds where most calls failed teach
- *   nothing (an outage is not a slow dependency).
+ *   nothing (an outage is not a slow dependency). A limit saturated before it ever measured at the
+ *   floor (an initial limit above the dependency's concurrency: its first latencies hold a queue of
+ *   its own calls) goes to the floor first to measure, and grows from there.
  * - A decision: above {@link TOLERANCE} × no-load (a queue is building) the limit shrinks by the
  *   square root of the ratio, at most 4 times; below it, when the calls in flight came up to half the
  *   limit, it grows by 1, or by its square root below {@link CLEAR} × no-load.
@@ -65,6 +67,10 @@ export class ConcurrencyLimit {
   #floorOk = 0;
   /** After a measurement at the floor, while the limit grows and calls still do not queue. */
   #relearning = false;
+  /** Whether the no-load latency was ever measured at the floor. */
+  #measured = false;
+  /** Whether the limit waits at its floor for its first measurement. */
+  #holding = false;
   // The round being measured.
   #roundStart = Number.NaN;
   #roundLength = 0;
@@ -164,7 +170,16 @@ export class ConcurrencyLimit {
     // Far above the target, decide at once: the queue grows while calls wait for a decision.
     if ((++this.#rounds >= ROUNDS_PER_DECISION || latency > URGENT * target) && noLoad > 0) {
       this.#rounds = 0;
-      if (latency > target) {
+      if (this.#holding) {
+        // Measuring at the floor before anything else: the limit waits there.
+      } else if (!this.#measured && this.#peak >= Math.floor(this.#limit) && !this.#atFloor()) {
+        // Saturated before the no-load latency was ever measured: what was learned may hold a queue
+        // of this breaker's own calls (an initial limit above the dependency's concurrency). Measure
+        // at the floor, then grow back from there.
+        this.#holding = true;
+        this.#limit = this.#min;
+        this.#floorSince = now;
+      } else if (latency > target) {
         this.#limit = Math.max(
           this.#min,
           this.#limit * Math.max(MAX_SHRINK, (target / latency) ** SHRINK_POWER),
@@ -199,6 +214,8 @@ export class ConcurrencyLimit {
   #measuredAtFloor(now: number): void {
     if (this.#floorOk * 2 >= this.#floorCount) {
       this.#noLoad = this.#smoothed = this.#floorSum / this.#floorCount;
+      this.#measured = true;
+      this.#holding = false;
       this.#relearning = true;
       return;
     }
