@@ -45,6 +45,7 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
         redisOptions: {
           commandTimeout: subscriber ? undefined : settings.commandTimeout,
           connectTimeout: 2_000,
+          disconnectTimeout: 0,
         },
       };
       return (user as unknown as Cluster).duplicate([], options as never) as unknown as IoClient;
@@ -58,6 +59,8 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
       reconnectOnError: null,
       autoResubscribe: subscriber,
       connectTimeout: 2_000,
+      // A closed connection's socket goes at once (not after 2 s): a frozen Redis never answers the FIN.
+      disconnectTimeout: 0,
       lazyConnect: false,
     });
   };
@@ -72,7 +75,10 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
       if (!closed) events.onError(error);
     });
     connection.on('close', () => {
+      const was = ready;
       ready = false;
+      // A clean close (a FIN, no socket error) is a lost connection too: ioredis reconnects quietly.
+      if (was && !closed) events.onError(new Error('The connection to Redis closed; reconnecting'));
     });
     connection.on('end', () => {
       ready = false;
