@@ -187,11 +187,17 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
     expect(await follows('closed')).toBe(true);
   }, 40_000);
 
-  for (const fault of ['frozen', 'paused', 'gone'] as const) {
-    it(`close() resolves within commandTimeout whatever Redis does (${fault}), and nothing keeps the process alive after`, async () => {
+  const closings = [
+    ['frozen', 3_000],
+    ['frozen', 0],
+    ['paused', 3_000],
+    ['gone', 3_000],
+  ] as const;
+  for (const [fault, wait] of closings) {
+    it(`close() resolves within commandTimeout whatever Redis does (${fault}, closed ${wait} ms into it), and nothing keeps the process alive after`, async () => {
       const commandTimeout = 500;
       const member = new Member({
-        id: `close-${fault}`,
+        id: `close-${fault}-${wait}`,
         port: server.port,
         namespace: `close-${++namespaces}`,
         store: { flushInterval: 50, syncInterval: 500, commandTimeout },
@@ -204,13 +210,15 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
         async () => (await member.ask<MemberStats>({ cmd: 'stats' }, 'stats')).store.reports > 0,
         'the member reports',
       );
+      // The dependency fails: the breaker trips and, not closed, asks for a flush every tick. 3 s into
+      // the fault is 60 ticks; each used to chain one more flush waiting out commandTimeout. Closed at
+      // once, the final flush goes out on a connection not yet known to be frozen.
+      await member.ask({ cmd: 'dep', healthy: false }, 'dep');
+      await new Promise((resolve) => setTimeout(resolve, 300));
       if (fault === 'frozen') server.freeze();
       else if (fault === 'paused') server.cli('CLIENT', 'PAUSE', '8000', 'ALL');
       else await server.stop();
-      // The dependency fails: the breaker trips locally and, not closed, asks for a flush every tick.
-      // 3 s is long enough for 60 ticks; each used to chain one more flush waiting out commandTimeout.
-      await member.ask({ cmd: 'dep', healthy: false }, 'dep');
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await new Promise((resolve) => setTimeout(resolve, wait));
       const closed = await member.ask<MemberStats>({ cmd: 'close' }, 'closed');
       const exitedAt = performance.now();
       await member.exited();
