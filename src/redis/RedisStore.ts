@@ -59,7 +59,9 @@ export interface RedisStoreStats {
  * Admission reads local state; outcomes are counted locally and flushed by one atomic script per
  * breaker; transitions are sent at once and published to every instance; half-open trials are
  * limited fleet-wide by a lease. While Redis is unreachable every breaker keeps working on local
- * state (storage errors become `storeError` events, never exceptions).
+ * state (storage errors become `storeError` events, never exceptions). A Redis that stops answering
+ * with its connection up (frozen, paused, partitioned, replies out of step) is unreachable too:
+ * every command has a deadline of `commandTimeout`, and a connection that misses it is replaced.
  *
  * It makes its own two connections from `client` with `duplicate()` (commands, subscriber) and
  * never uses or closes the client itself. It is also a {@link StoreAdmin} (the CLI's view).

@@ -105,8 +105,12 @@ describe('SupervisedConnection (a connection that stops answering is replaced)',
   it('a reply out of step replaces the connection; a quiet one is pinged', async () => {
     const { connection, made } = supervised();
     made[0]!.up();
+    const pending = connection.send('EVALSHA', []).catch((error: unknown) => String(error));
     connection.outOfStep(new TypeError('Unexpected reply'));
     expect(made).toHaveLength(2);
+    // What waited on the old connection fails at once, not whenever its library lets go of it.
+    expect(await pending).toBe('TypeError: Unexpected reply');
+    made[0]!.sent[0]!.reject(new Error('Connection is closed.'));
     made[1]!.up();
     connection.heartbeat(5_000);
     expect(made[1]!.sent).toHaveLength(0); // answered recently (ready counts)

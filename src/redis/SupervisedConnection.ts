@@ -201,6 +201,13 @@ export class SupervisedConnection implements RedisConnection {
     if (this.#readyTimer !== undefined) clearTimeout(this.#readyTimer);
     this.#readyTimer = undefined;
     this.#connection = this.#open();
+    // What still waits on the old connection fails now, not whenever its library gets to it (after
+    // the new connection is up, that would count as a new episode).
+    for (const waiting of this.#waiting) {
+      if (waiting.connection !== old) continue;
+      this.#waiting.delete(waiting);
+      waiting.reject(reason);
+    }
     old.close().catch(() => {});
     this.#events.onReplaced(reason);
   }

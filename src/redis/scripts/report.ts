@@ -5,7 +5,8 @@ import { PRELUDE } from './prelude.js';
  * whose sequence number it has seen (a retried flush never counts twice); adds the current epoch's
  * buckets into the shared window (HINCRBY) and every report into the cumulative totals; keeps the
  * fleet's failure run in flush order; evaluates the shared rules with the reporter's options and
- * opens the fleet if one holds (`quorum` 1 only); refreshes presence and TTLs; returns the shared
+ * opens the fleet if one holds (`quorum` 1 only); deletes the buckets that left the window since
+ * the last report (`swept` in the state hash); refreshes presence and TTLs; returns the shared
  * state (every flush is also a resync). Seeds the epoch from the reporter when the keys were lost.
  *
  * KEYS: 1-5 (see the prelude), 6 the reporter's sequence key.
