@@ -9,7 +9,7 @@ import type { CircuitBreakerEvents, Listener } from './events.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
 import { checkDuration, permitTimeout } from './options/callOptions.js';
 import { expected } from './options/describe.js';
-import { resolveBreakerOptions } from './options/sharedOptions.js';
+import { type ResetOwner, resolveBreakerOptions, setBreakerResetOwner } from './options/sharedOptions.js';
 import type {
   CallContext,
   CallOptions,
@@ -46,8 +46,23 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  */
 const namedOptions = new WeakMap<Engine, ResolvedOptions>();
 
+let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
+
+/**
+ * @internal Makes `owner` hear of every reset of `breaker`, before its counts are cleared
+ * (`undefined`: no longer). A registry keeps a registered breaker's exported counters monotonic
+ * with it; the breaker carries no field for it.
+ */
+export function observeResets(breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined): void {
+  observe(breaker, owner);
+}
+
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
+
+  static {
+    observe = (breaker, owner) => setBreakerResetOwner(breaker.#engine, owner);
+  }
 
   /**
    * @param options - See {@link CircuitBreakerOptions}; every field is optional.

@@ -353,7 +353,7 @@ export class Engine {
   /** Back to closed with every count cleared, cumulative metrics included; counts are cleared first. */
   reset(remote?: RemoteState): void {
     this.automaton.refresh(); // what fell due before the reset belongs to the counts it clears
-    resetOwnerOf(this.options)?.retire(this.metrics(), this.recorder.latencyHistogram());
+    resetOwnerOf(this)?.reset(this.metrics(), this.recorder.latencyHistogram());
     this.recorder.clear();
     this.#protection?.throttle?.clear();
     this.automaton.reset(remote);

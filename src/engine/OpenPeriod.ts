@@ -15,7 +15,7 @@ import { type RefusalMessages, refusalMessages } from './refusals.js';
 export class OpenPeriod {
   readonly #options: ResolvedOptions;
   readonly #reporter: Reporter;
-  /** Openings in a row without closing (1 = the first); 0 after closing. */
+  /** With a backoff, openings in a row without closing (1 = the first); 1 while open without one; 0 after closing. */
   attempt = 0;
   /** Monotonic ms at which the current open period ends. */
   until = 0;
@@ -47,9 +47,12 @@ export class OpenPeriod {
     return this.#length();
   }
 
-  /** The period of a re-opening from half-open: the next of the run when `grow`, else the same again. */
+  /**
+   * The period of a re-opening from half-open: the next of the run when `grow` and a backoff is
+   * configured, else the same again (without backoff every period is the first: the attempt stays 1).
+   */
   next(grow: boolean): number {
-    this.attempt = Math.max(this.attempt, 1) + (grow ? 1 : 0);
+    this.attempt = Math.max(this.attempt, 1) + (grow && this.#options.backoff !== false ? 1 : 0);
     return this.#length();
   }
 

@@ -16,10 +16,15 @@ export function checkOptionsObject(
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new TypeError(
-        `Unknown option \`${key}\` of ${fn}(); the options are ${known.map((k) => `\`${k}\``).join(' and ')}`,
+        `Unknown option \`${key}\` of ${fn}(); the options are ${list(known.map((k) => `\`${k}\``))}`,
       );
     }
   }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function list(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import type {
   LatencyHistogramSnapshot,
   TransitionCounts,
 } from '../index.js';
+import { cumulativeOf } from '../registry/cumulative.js';
 import { worstState } from '../registry/health.js';
 
 /** @internal The five states, in the order exporters list them. */
@@ -48,14 +49,15 @@ export interface BreakerReading {
   readonly state: CircuitState;
   /** For a keyed group, its breakers per state; `undefined` for a breaker. */
   readonly members: Readonly<Record<CircuitState, number>> | undefined;
-  /** Calls by outcome since creation or the last reset (a group's are monotonic). */
+  /** Calls by outcome since the breaker joined the registry: monotonic through resets and evictions. */
   readonly calls: Readonly<Record<Outcome, number>>;
   readonly slowCalls: number;
   readonly fallbacks: number;
   /** Failures / calls in the window (a group's: over its members' windows). */
   readonly failureRate: number;
+  /** Transitions since it joined the registry, a reset counted as one (from its state to closed). */
   readonly transitions: TransitionCounts;
-  /** The latency histogram, when asked for. */
+  /** The latency histogram (since it joined the registry), when asked for. */
   readonly latency: LatencyHistogramSnapshot | undefined;
 }
 
@@ -69,23 +71,23 @@ export interface BreakerReading {
 export function readRegistry(registry: CircuitBreakerRegistry, latency: boolean): BreakerReading[] {
   const readings: BreakerReading[] = [];
   for (const breaker of registry.registered()) {
-    const m = breaker.metrics();
+    const { metrics: m, totals, latency: histogram } = cumulativeOf(breaker);
     readings.push({
       name: m.name,
       state: m.state,
       members: undefined,
       calls: {
-        success: m.successfulCalls,
-        failure: m.failedCalls - m.timeouts,
-        timeout: m.timeouts,
-        rejected: m.rejectedCalls,
-        ignored: m.ignoredCalls,
+        success: totals.successfulCalls,
+        failure: totals.failedCalls - totals.timeouts,
+        timeout: totals.timeouts,
+        rejected: totals.rejectedCalls,
+        ignored: totals.ignoredCalls,
       },
-      slowCalls: m.slowCalls,
-      fallbacks: m.fallbacks,
+      slowCalls: totals.slowCalls,
+      fallbacks: totals.fallbacks,
       failureRate: m.failureRate,
-      transitions: m.transitions,
-      latency: latency ? breaker.latencyHistogram() : undefined,
+      transitions: totals.transitions,
+      latency: latency ? histogram : undefined,
     });
   }
   for (const group of registry.groups()) readings.push(groupReading(group, latency));

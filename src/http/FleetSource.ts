@@ -109,6 +109,11 @@ export class FleetSource implements AdminSource {
         rejected: null,
         failureRate: status.failureRate,
         windowCalls: status.windowCalls,
+        failures: status.failures,
+        slowCallRate: status.slowCallRate,
+        consecutiveFailures: null,
+        openReason: refuses(status.state) ? status.reason : null,
+        openedBy: refuses(status.state) ? openedByOf(status) : null,
         p50: null,
         p99: null,
         retryIn:
@@ -123,4 +128,18 @@ export class FleetSource implements AdminSource {
     for (const name of this.#states.keys()) if (!seen.has(name)) this.#states.delete(name);
     return items;
   }
+}
+
+/** Whether a fleet state refuses calls (its figures and reason then say why). */
+function refuses(state: CircuitState): boolean {
+  return state === 'open' || state === 'forced_open';
+}
+
+/**
+ * The instance whose decision opened the fleet, for a store that reports it (`FleetStatus.openedBy`,
+ * added by stores that know it); `null` otherwise.
+ */
+function openedByOf(status: FleetStatus): string | null {
+  const openedBy = (status as FleetStatus & { readonly openedBy?: unknown }).openedBy;
+  return typeof openedBy === 'string' ? openedBy : null;
 }

@@ -19,10 +19,26 @@ export interface DashboardItem {
   readonly errorRate: number | null;
   /** Calls refused over the last tick. */
   readonly rejected: number | null;
-  /** Failures / calls in the breaker's window (what its rules trip on). */
+  /**
+   * Failures / calls in the breaker's window (what its rules trip on). While open or forced open:
+   * the figures that opened it, frozen until it closes.
+   */
   readonly failureRate: number;
-  /** Calls in the breaker's window. */
+  /** Calls in the breaker's window (a group: its members' windows, summed). */
   readonly windowCalls: number;
+  /** Failures in the breaker's window (timeouts included). */
+  readonly failures: number;
+  /** Slow calls / calls in the breaker's window. */
+  readonly slowCallRate: number;
+  /** Failures in a row (what `failureThreshold` trips on); `null` where unknown (a fleet, a group). */
+  readonly consecutiveFailures: number | null;
+  /**
+   * While open or forced open: why it opened (`metrics().openReason`: the rule that tripped it,
+   * `trial_failed`, `manual_open`, `force_open`, or `remote` when it followed the fleet); else `null`.
+   */
+  readonly openReason: TransitionReason | null;
+  /** While open: the instance whose decision opened the fleet, when known; else `null`. */
+  readonly openedBy: string | null;
   /** Median latency of the calls sampled during the last tick, in ms. */
   readonly p50: number | null;
   /** 99th percentile latency of the calls sampled during the last tick, in ms. */
@@ -31,12 +47,14 @@ export interface DashboardItem {
   readonly retryIn: number | null;
   /** Calls in flight; `null` when unknown (a fleet). */
   readonly inFlight: number | null;
-  /** Why the state last changed, when known (a fleet's breakers). */
+  /** Why the state last changed, when known (a fleet's breakers; `null` for a registry's). */
   readonly reason: TransitionReason | null;
   /** A group's breakers. */
   readonly keys?: number;
   /** A group's breakers per state. */
   readonly states?: Readonly<Record<CircuitState, number>>;
+  /** A group's breakers that refuse calls: open or forced open (the card reads `3 of 20 open`). */
+  readonly open?: number;
   /** A group’s breakers that are not closed (the first 12). */
   readonly notClosed?: readonly { readonly name: string; readonly state: CircuitState }[];
   /** How many of a group's breakers are not closed. */

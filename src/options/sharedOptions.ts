@@ -4,9 +4,13 @@ import type { LatencyHistogramSnapshot } from '../window/LatencyHistogram.js';
 import { expected } from './describe.js';
 import { defaultName, resolveOptions } from './resolveOptions.js';
 
-/** @internal Told what a breaker had counted before a reset clears it (a keyed group's totals). */
+/**
+ * @internal Told what a breaker had counted before a reset clears it, so that the figures exporters
+ * read stay monotonic: a keyed group's totals, or a registered breaker's. `metrics.state` is the
+ * state the reset leaves (a reset from another state than closed is a transition to closed).
+ */
 export interface ResetOwner {
-  retire(metrics: CircuitBreakerMetrics, histogram: LatencyHistogramSnapshot): void;
+  reset(metrics: CircuitBreakerMetrics, histogram: LatencyHistogramSnapshot): void;
 }
 
 /**
@@ -22,6 +26,11 @@ class SharedOptions {
 
 /** The owners of shared options: one per keyed group, so no breaker carries a field for it. */
 const owners = new WeakMap<ResolvedOptions, ResetOwner>();
+/**
+ * The owners of single breakers (registered in a registry), by engine: kept aside rather than in a
+ * field, so that breakers nobody registers pay nothing for it.
+ */
+const breakerOwners = new WeakMap<object, ResetOwner>();
 let defaultOptions: ResolvedOptions | undefined;
 
 /** @internal Wraps resolved options for `new CircuitBreaker()` so they are shared, not copied. */
@@ -34,9 +43,18 @@ export function setResetOwner(options: ResolvedOptions, owner: ResetOwner): void
   owners.set(options, owner);
 }
 
-/** @internal The owner of shared options, if any. */
-export function resetOwnerOf(options: ResolvedOptions): ResetOwner | undefined {
-  return owners.get(options);
+/**
+ * @internal Makes `owner` hear of every reset of the breaker whose engine is `engine` (`undefined`:
+ * no longer). Reached through `observeResets` in CircuitBreaker.ts, which holds the engine.
+ */
+export function setBreakerResetOwner(engine: object, owner: ResetOwner | undefined): void {
+  if (owner === undefined) breakerOwners.delete(engine);
+  else breakerOwners.set(engine, owner);
+}
+
+/** @internal Who hears of a reset of this engine's breaker: its own owner, else its shared options'. */
+export function resetOwnerOf(engine: { readonly options: ResolvedOptions }): ResetOwner | undefined {
+  return breakerOwners.get(engine) ?? owners.get(engine.options);
 }
 
 /**

@@ -109,7 +109,53 @@ describe('instrumentRegistry', () => {
     expect(duration.count).toBe(5); // every call that ran (sampling 1), the timeout included
     expect(duration.sum).toBeCloseTo(0.003 + 0.04 + duration.max!, 6);
     expect(duration.max).toBeGreaterThanOrEqual(0.1); // the timeout
-    expect(duration.buckets.counts.slice(0, 4)).toEqual([2, 0, 1, 0]); // 0 ms twice (the failures), 3 ms
+    expect(duration.buckets.counts.slice(0, 4)).toEqual([3, 0, 0, 1]); // 0 ms twice (the failures), 3 ms; 40 ms
+  });
+
+  it('advises the `buckets` of your choice for the duration histogram', async () => {
+    const { clock, registry, meter, collect } = setup({ latencySampling: 1 });
+    const db = registry.register('db');
+    instrumentRegistry(registry, { meter, buckets: [0.1, 0.5, 0.535, 1] });
+    for (const ms of [50, 510, 520, 700]) await takes(db, clock, ms);
+    const duration = point((await collect()).get('circuit_breaker.call.duration'), {
+      'circuit_breaker.name': 'db',
+    }) as Histogram;
+    expect(duration.buckets.boundaries).toEqual([0.1, 0.5, 0.535, 1]);
+    expect(duration.buckets.counts).toEqual([1, 0, 2, 1, 0]);
+  });
+
+  it("keeps counters monotonic through reset(), forced states and a keyed group's evictions", async () => {
+    const { registry, meter, collect } = setup();
+    const db = registry.register('db', { failureThreshold: 1 });
+    const hosts = registry.keyed('hosts', { maxKeys: 1, failureThreshold: 1 });
+    instrumentRegistry(registry, { meter });
+    await db.call(fail).catch(() => {});
+    await db.call(async () => 1).catch(() => {}); // rejected
+    db.forceOpen();
+    await hosts
+      .get('a')
+      .call(fail)
+      .catch(() => {});
+    const before = await collect();
+    db.reset();
+    hosts.get('b'); // evicts a, open (no closed one to prefer)
+    const after = await collect();
+    for (const metric of ['circuit_breaker.calls', 'circuit_breaker.transitions']) {
+      for (const p of before.get(metric)!.dataPoints) {
+        expect(
+          point(after.get(metric), p.attributes as Record<string, string>),
+          JSON.stringify(p.attributes),
+        ).toBe(p.value);
+      }
+    }
+    const dbName = { 'circuit_breaker.name': 'db' };
+    expect(point(after.get('circuit_breaker.calls'), { ...dbName, outcome: 'failure' })).toBe(1);
+    expect(
+      point(after.get('circuit_breaker.transitions'), { ...dbName, from: 'open', to: 'forced_open' }),
+    ).toBe(1);
+    expect(
+      point(after.get('circuit_breaker.transitions'), { ...dbName, from: 'forced_open', to: 'closed' }),
+    ).toBe(1);
   });
 
   it('feeds the duration histogram from the sampled path only: calls stay exact', async () => {
@@ -220,8 +266,15 @@ describe('instrumentRegistry', () => {
       ),
     );
     expect(() => instrumentRegistry(registry, { meter, metre: 1 } as never)).toThrow(
-      new TypeError('Unknown option `metre` of instrumentRegistry(); the options are `meter`'),
+      new TypeError('Unknown option `metre` of instrumentRegistry(); the options are `meter` and `buckets`'),
     );
+    expect(() => instrumentRegistry(registry, { meter, buckets: [0.5, 0.1] })).toThrow(
+      new RangeError(
+        'Expected `buckets[1]` to be a bound above the one before it (0.5): upper bounds in seconds, ascending, e.g. `[0.05, 0.1, 0.5, 0.535, 1, 5]`, got `0.1`',
+      ),
+    );
+    expect(() => instrumentRegistry(registry, { meter, buckets: [-1] })).toThrow(RangeError);
+    expect(() => instrumentRegistry(registry, { meter, buckets: 'fine' as never })).toThrow(TypeError);
     // The API's no-op meter (no SDK installed) is a meter: instrumenting with it costs nothing and reports nothing.
     expect(() => instrumentRegistry(registry, { meter: otelMetrics.getMeter('noop') }).stop()).not.toThrow();
   });

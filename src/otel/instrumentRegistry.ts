@@ -1,6 +1,6 @@
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import { checkOptionsObject, checkRegistry } from '../exporters/checkOptions.js';
-import { DURATION_BUCKETS } from '../exporters/exportBuckets.js';
+import { checkBuckets, DURATION_BUCKETS } from '../exporters/exportBuckets.js';
 import { OUTCOMES, readRegistry, STATES, transitionCounts } from '../exporters/readRegistry.js';
 import type { CircuitBreakerRegistry } from '../index.js';
 import { expected } from '../options/describe.js';
@@ -10,6 +10,14 @@ import { DurationRecorder } from './DurationRecorder.js';
 export interface InstrumentRegistryOptions {
   /** The meter to create the instruments with: `metrics.getMeter('my-service')` from `@opentelemetry/api`. */
   meter: Meter;
+  /**
+   * The bucket boundaries, in seconds, advised for `circuit_breaker.call.duration` (ascending, each
+   * > 0): the SDK uses them unless a View of yours sets others. Give a bound a little above each
+   * timeout you use (1.07·T), so that the calls that timed out are counted at their timeout.
+   * @default DURATION_BUCKETS: 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.2675, 0.5, 0.535, 1, 1.07, 2,
+   * 2.14, 2.5, 5, 5.35, 10, 10.7, 30, 60
+   */
+  buckets?: readonly number[];
 }
 
 /** What {@link instrumentRegistry} returns. */
@@ -22,7 +30,7 @@ export interface RegistryInstrumentation {
   stop(): void;
 }
 
-const OPTIONS = ['meter'] as const;
+const OPTIONS = ['meter', 'buckets'] as const;
 const NAME = 'circuit_breaker.name';
 const METER_METHODS = [
   'createObservableGauge',
@@ -39,10 +47,13 @@ const instrumented = new WeakMap<Meter, WeakSet<CircuitBreakerRegistry>>();
 /**
  * Reports a registry's breakers through OpenTelemetry metrics. Observable instruments are read at
  * collection time from what the breakers keep; the call duration is a synchronous histogram (an
- * asynchronous one does not exist) fed by each breaker's sampled latency path (`latencySample`,
- * see `latencySampling`), the only thing it adds to a call. A keyed group is one entry
- * (`circuit_breaker.name` = the group's name) whatever its number of keys, with counters that never
- * go down; breakers added later are followed, removed ones stop being reported.
+ * asynchronous one does not exist) fed by each breaker's latency path (`latencySample`: every call
+ * with a timeout, else the sampled ones, see `latencySampling`), the only thing it adds to a call. A
+ * keyed group is one entry (`circuit_breaker.name` = the group's name) whatever its number of keys.
+ * Counters never go down for the life of the process: `reset()` (local, or one the fleet sends),
+ * forced states and a group's evictions keep what was counted, and a reset counts as a transition
+ * (`from` its state, `to` closed). Breakers added later are followed, removed ones stop being
+ * reported.
  *
  * Instruments, each with the attribute `circuit_breaker.name`: `circuit_breaker.state` (gauge, 1 for
  * the current `state`, 0 for the others; a group's worst), `circuit_breaker.calls` (counter, by
@@ -54,9 +65,10 @@ const instrumented = new WeakMap<Meter, WeakSet<CircuitBreakerRegistry>>();
  * `@opentelemetry/api` is not imported at runtime: the instruments come from the `meter` passed in.
  *
  * @param registry - The breakers to report.
- * @param options - `meter` (required).
+ * @param options - `meter` (required) and `buckets` (the duration histogram's bucket advice).
  * @returns `{ stop() }`.
- * @throws TypeError for a registry, meter or option of the wrong type or an unknown option; Error
+ * @throws TypeError for a registry, meter or option of the wrong type or an unknown option;
+ * RangeError for `buckets` that are empty, not above 0 or not ascending; Error
  * when this registry is already instrumented on this meter (stop the first instrumentation first).
  * @example
  * ```ts
@@ -74,8 +86,9 @@ export function instrumentRegistry(
 ): RegistryInstrumentation {
   checkRegistry(registry);
   checkOptionsObject('instrumentRegistry', options, OPTIONS);
-  const { meter } = options as Partial<InstrumentRegistryOptions>;
+  const { meter, buckets } = options as Partial<InstrumentRegistryOptions>;
   checkMeter(meter);
+  const boundaries = buckets === undefined ? DURATION_BUCKETS : checkBuckets(buckets);
   const seen = instrumented.get(meter) ?? new WeakSet<CircuitBreakerRegistry>();
   if (seen.has(registry)) {
     throw new Error(
@@ -113,9 +126,10 @@ export function instrumentRegistry(
     unit: '{breaker}',
   });
   const duration = meter.createHistogram('circuit_breaker.call.duration', {
-    description: 'Duration of the sampled calls through the circuit breaker (latencySampling)',
+    description:
+      'Duration of the timed calls through the circuit breaker (every call with a timeout, else sampled: latencySampling)',
     unit: 's',
-    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS] },
+    advice: { explicitBucketBoundaries: [...boundaries] },
   });
 
   const observables: Observable[] = [

@@ -1,12 +1,17 @@
-import { cumulativeBuckets, DURATION_BUCKETS } from '../exporters/exportBuckets.js';
+import type { ExportBuckets } from '../exporters/exportBuckets.js';
 import { type BreakerReading, OUTCOMES, STATES, transitionCounts } from '../exporters/readRegistry.js';
 import { CollectedMetric, type Sample } from './CollectedMetric.js';
 
 /**
  * @internal The metrics `registerMetrics` exports, named `<prefix><suffix>`, each computed at scrape
- * time from `read()` (one reading shared by the whole scrape).
+ * time from `read()` (one reading shared by the whole scrape); the duration histogram over `buckets`.
  */
-export function metricFamilies(prefix: string, read: () => BreakerReading[]): CollectedMetric[] {
+export function metricFamilies(
+  prefix: string,
+  read: () => BreakerReading[],
+  buckets: ExportBuckets,
+): CollectedMetric[] {
+  const bounds = buckets.bounds;
   const each =
     (lines: (reading: BreakerReading, name: string, into: Sample[]) => void) =>
     (name: string): Sample[] => {
@@ -37,17 +42,17 @@ export function metricFamilies(prefix: string, read: () => BreakerReading[]): Co
     ),
     new CollectedMetric(
       `${prefix}call_duration_seconds`,
-      'Duration of the sampled calls through the circuit breaker (latencySampling), in seconds.',
+      'Duration of the timed calls through the circuit breaker (every call with a timeout, else sampled: latencySampling), in seconds.',
       'histogram',
       'sum',
       each((r, name, into) => {
         const latency = r.latency;
         if (latency === undefined) return;
-        const counts = cumulativeBuckets(latency);
+        const counts = buckets.cumulative(latency);
         const bucket = `${name}_bucket`;
-        for (let j = 0; j < DURATION_BUCKETS.length; j++) {
+        for (let j = 0; j < bounds.length; j++) {
           into.push({
-            labels: { name: r.name, le: DURATION_BUCKETS[j]! },
+            labels: { name: r.name, le: bounds[j]! },
             value: counts[j]!,
             metricName: bucket,
           });

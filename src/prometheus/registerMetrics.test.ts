@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   AggregatorRegistry,
   register as globalRegister,
@@ -7,7 +8,7 @@ import {
 } from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 import { type ParsedScrape, parsePrometheusText } from '../../test/support/prometheusText.js';
-import { type CircuitBreaker, CircuitBreakerRegistry, FakeClock } from '../index.js';
+import { CircuitBreaker, CircuitBreakerRegistry, FakeClock, MemoryStore } from '../index.js';
 import { DURATION_BUCKETS, type MetricsRegister, registerMetrics } from './index.js';
 
 const fail = (): Promise<never> => Promise.reject(new Error('down'));
@@ -101,12 +102,18 @@ describe('registerMetrics: the metrics of a breaker', () => {
     expect(
       s.value('circuit_breaker_transitions_total', { name: 'api', from: 'half_open', to: 'forced_open' }),
     ).toBe(1);
-    // A breaker's reset() clears its counts: Prometheus sees a counter reset (rate() handles it).
+    // A reset keeps every counter and series: it is counted as a transition to closed.
     api.reset();
     s = await scrape(register);
     expect(s.value('circuit_breaker_state', { name: 'api', state: 'closed' })).toBe(1);
-    expect(s.value('circuit_breaker_calls_total', { name: 'api', outcome: 'failure' })).toBe(0);
-    expect(s.select('circuit_breaker_transitions_total', { name: 'api', to: 'forced_open' })).toEqual([]);
+    expect(s.value('circuit_breaker_calls_total', { name: 'api', outcome: 'failure' })).toBe(1);
+    expect(
+      s.value('circuit_breaker_transitions_total', { name: 'api', from: 'half_open', to: 'forced_open' }),
+    ).toBe(1);
+    expect(
+      s.value('circuit_breaker_transitions_total', { name: 'api', from: 'forced_open', to: 'closed' }),
+    ).toBe(1);
+    expect(api.metrics().failedCalls).toBe(0); // the breaker's own counts start again
   });
 
   it('keeps names that need escaping intact', async () => {
@@ -118,20 +125,188 @@ describe('registerMetrics: the metrics of a breaker', () => {
   });
 });
 
+/** Every counter sample of a scrape (histogram lines included), by a key naming it. */
+function counterSamples(s: ParsedScrape): Map<string, number> {
+  const counters = new Map<string, number>();
+  for (const sample of s.samples) {
+    if (s.types.get(sample.name.replace(/_(bucket|sum|count)$/, '')) === 'gauge') continue;
+    counters.set(`${sample.name}${JSON.stringify(sample.labels)}`, sample.value);
+  }
+  return counters;
+}
+
+/** Fails unless every counter of `before` is still in `after`, and not lower. */
+function expectMonotonic(before: Map<string, number>, after: Map<string, number>, step: string): void {
+  for (const [key, value] of before) {
+    expect(after.get(key), `${key} after ${step}`).toBeGreaterThanOrEqual(value);
+  }
+}
+
+describe('registerMetrics: counters are monotonic for the life of the process', () => {
+  it('a force-open and a reset between two scrapes leave their trace, and lose no count made since the last scrape', async () => {
+    const { clock, registry, register } = setup({ defaults: { latencySampling: 1 } });
+    const db = registry.register('db', { failureThreshold: 2 });
+    await takes(db, clock, 3);
+    const before = counterSamples(await scrape(register));
+    await db.call(fail).catch(() => {}); // counted after the last scrape...
+    await takes(db, clock, 40);
+    db.forceOpen();
+    await db.call(async () => 1).catch(() => {}); // rejected
+    db.reset(); // ...and a reset before the next
+    const s = await scrape(register);
+    expectMonotonic(before, counterSamples(s), 'a force-open and a reset');
+    const calls = (outcome: string) => s.value('circuit_breaker_calls_total', { name: 'db', outcome });
+    expect([calls('success'), calls('failure'), calls('rejected')]).toEqual([2, 1, 1]);
+    const transition = (from: string, to: string) =>
+      s.value('circuit_breaker_transitions_total', { name: 'db', from, to });
+    expect(transition('closed', 'forced_open')).toBe(1);
+    expect(transition('forced_open', 'closed')).toBe(1);
+    expect(s.value('circuit_breaker_call_duration_seconds_count', { name: 'db' })).toBe(3);
+    expect(s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le: '0.05' })).toBe(3);
+  });
+
+  it('counts a reset under transitions_total{from,to="closed"}, but not a reset of a closed breaker', async () => {
+    const { clock, registry, register } = setup();
+    const api = registry.register('api', { failureThreshold: 1, resetTimeout: 1000 });
+    api.reset(); // closed → closed: no transition
+    await api.call(fail).catch(() => {});
+    api.reset(); // open → closed
+    await api.call(fail).catch(() => {});
+    clock.advance(1000);
+    expect(api.state).toBe('half_open');
+    api.reset(); // half_open → closed
+    api.forceClose();
+    api.reset(); // forced_closed → closed
+    const s = await scrape(register);
+    const closing = Object.fromEntries(
+      s
+        .select('circuit_breaker_transitions_total', { name: 'api', to: 'closed' })
+        .map((sample) => [sample.labels.from, sample.value]),
+    );
+    expect(closing).toEqual({ open: 1, half_open: 1, forced_closed: 1 });
+    expect(s.value('circuit_breaker_transitions_total', { name: 'api', from: 'closed', to: 'open' })).toBe(2);
+  });
+
+  it('keeps counting through a reset sent by the fleet (MemoryStore)', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore({ clock });
+    const registry = new CircuitBreakerRegistry({ clock, store });
+    const other = new CircuitBreaker({ name: 'db', clock, store, failureThreshold: 2 });
+    const register = new Registry();
+    registerMetrics(registry, { register });
+    const db = registry.register('db', { failureThreshold: 2 });
+    for (let i = 0; i < 2; i++) await db.call(fail).catch(() => {});
+    expect(db.state).toBe('open');
+    const before = counterSamples(await scrape(register));
+    other.reset(); // another instance resets the fleet: this one applies it
+    expect(db.state).toBe('closed');
+    expect(db.metrics().failedCalls).toBe(0);
+    const s = await scrape(register);
+    expectMonotonic(before, counterSamples(s), 'a fleet reset');
+    expect(s.value('circuit_breaker_calls_total', { name: 'db', outcome: 'failure' })).toBe(2);
+    expect(s.value('circuit_breaker_transitions_total', { name: 'db', from: 'open', to: 'closed' })).toBe(1);
+    other.dispose();
+    registry.close();
+  });
+
+  it("counts a keyed member's reset under the group's transitions to closed", async () => {
+    const { registry, register } = setup();
+    const hosts = registry.keyed('hosts', { failureThreshold: 1 });
+    await hosts
+      .get('a')
+      .call(fail)
+      .catch(() => {});
+    hosts.get('b').forceOpen();
+    hosts.get('c'); // closed: its reset is no transition
+    registry.reset('hosts');
+    const s = await scrape(register);
+    const closing = Object.fromEntries(
+      s
+        .select('circuit_breaker_transitions_total', { name: 'hosts', to: 'closed' })
+        .map((sample) => [sample.labels.from, sample.value]),
+    );
+    expect(closing).toEqual({ open: 1, forced_open: 1, half_open: 0 });
+  });
+
+  it('never lowers a counter or drops a series, whatever is done to a breaker and a keyed group (property)', async () => {
+    type Step =
+      | { kind: 'call'; outcome: 'success' | 'failure' | 'ignored'; ms: number; key: string }
+      | { kind: 'open' | 'forceOpen' | 'forceClose' | 'reset' | 'advance'; key: string }
+      | { kind: 'evict'; key: string };
+    const key = fc.constantFrom('db', 'hosts:a', 'hosts:b', 'hosts:c');
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({
+        kind: fc.constant('call' as const),
+        outcome: fc.constantFrom('success' as const, 'failure' as const, 'ignored' as const),
+        ms: fc.integer({ min: 0, max: 700 }),
+        key,
+      }),
+      fc.record({
+        kind: fc.constantFrom(
+          'open' as const,
+          'forceOpen' as const,
+          'forceClose' as const,
+          'reset' as const,
+          'advance' as const,
+        ),
+        key,
+      }),
+      fc.record({ kind: fc.constant('evict' as const), key }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(step, fc.boolean()), { maxLength: 40 }), async (steps) => {
+        const { clock, registry, register } = setup({ defaults: { latencySampling: 1 } });
+        registry.register('db', { failureThreshold: 2, resetTimeout: 1000, exclude: [TypeError] });
+        const hosts = registry.keyed('hosts', {
+          maxKeys: 2,
+          failureThreshold: 2,
+          resetTimeout: 1000,
+          exclude: [TypeError],
+        });
+        const breaker = (name: string) =>
+          name.startsWith('hosts:') ? hosts.get(name.slice(6)) : registry.get(name)!;
+        let previous = counterSamples(await scrape(register));
+        let made = 0;
+        for (const [s, scrapeNow] of steps) {
+          if (s.kind === 'call') {
+            made++;
+            await breaker(s.key)
+              .call(async () => {
+                clock.advance(s.ms);
+                if (s.outcome === 'failure') throw new Error('down');
+                if (s.outcome === 'ignored') throw new TypeError('bad input');
+              })
+              .catch(() => {});
+          } else if (s.kind === 'advance') clock.advance(1000);
+          else if (s.kind === 'evict') registry.remove(s.key.startsWith('hosts:') ? s.key : 'hosts:a');
+          else breaker(s.key)[s.kind]();
+          if (!scrapeNow) continue;
+          const next = counterSamples(await scrape(register));
+          expectMonotonic(previous, next, JSON.stringify(s));
+          previous = next;
+        }
+        const final = await scrape(register);
+        expectMonotonic(previous, counterSamples(final), 'the last step');
+        const total = final
+          .select('circuit_breaker_calls_total')
+          .reduce((sum, sample) => sum + sample.value, 0);
+        expect(total).toBe(made);
+        registry.close();
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('registerMetrics: the duration histogram', () => {
-  it('re-buckets the sampled latencies into cumulative buckets over the fixed export set, in seconds', async () => {
+  it('re-buckets the sampled latencies into cumulative buckets over the default export bounds, in seconds', async () => {
     const { clock, registry, register } = setup({ defaults: { latencySampling: 1 } });
     const db = registry.register('db');
     for (const ms of [0.4, 3, 3, 40, 400, 4000, 90_000]) await takes(db, clock, ms);
     const s = await scrape(register);
     const buckets = s.select('circuit_breaker_call_duration_seconds_bucket', { name: 'db' });
     expect(buckets.map((b) => b.labels.le)).toEqual([...DURATION_BUCKETS.map(String), '+Inf']);
-    expect(DURATION_BUCKETS).toEqual([
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-    ]);
     const at = (le: string) => s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le });
-    expect(at('0.001')).toBe(1);
-    expect(at('0.0025')).toBe(1);
     expect(at('0.005')).toBe(3);
     expect(at('0.05')).toBe(4);
     expect(at('0.5')).toBe(5);
@@ -144,6 +319,32 @@ describe('registerMetrics: the duration histogram', () => {
     expect(s.value('circuit_breaker_call_duration_seconds_sum', { name: 'db' })).toBeCloseTo(94.4464, 6);
   });
 
+  it('counts calls that took a common timeout (500 ms) under le="0.535", not under le="1"', async () => {
+    const { clock, registry, register } = setup({ defaults: { latencySampling: 1 } });
+    const db = registry.register('db');
+    for (let i = 0; i < 20; i++) await takes(db, clock, 500);
+    const s = await scrape(register);
+    const at = (le: string) => s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le });
+    expect([at('0.5'), at('0.535'), at('1')]).toEqual([0, 20, 20]);
+  });
+
+  it('exports over the `buckets` of your choice, by the same rule', async () => {
+    const clock = new FakeClock();
+    const registry = new CircuitBreakerRegistry({ clock, defaults: { latencySampling: 1 } });
+    const register = new Registry();
+    registerMetrics(registry, { register, buckets: [0.1, 0.3, 2.14] });
+    const db = registry.register('db');
+    for (const ms of [50, 99, 200, 310, 2000, 5000]) await takes(db, clock, ms);
+    const s = await scrape(register);
+    const buckets = s.select('circuit_breaker_call_duration_seconds_bucket', { name: 'db' });
+    expect(buckets.map((b) => [b.labels.le, b.value])).toEqual([
+      ['0.1', 1],
+      ['0.3', 3],
+      ['2.14', 5],
+      ['+Inf', 6],
+    ]);
+  });
+
   it('counts sampled calls in _count, every call in calls_total (default sampling: 1 call in 10)', async () => {
     const { clock, registry, register } = setup();
     const db = registry.register('db');
@@ -152,8 +353,7 @@ describe('registerMetrics: the duration histogram', () => {
     expect(s.value('circuit_breaker_calls_total', { name: 'db', outcome: 'success' })).toBe(100);
     expect(s.value('circuit_breaker_call_duration_seconds_count', { name: 'db' })).toBe(10);
     expect(s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le: '+Inf' })).toBe(10);
-    expect(s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le: '0.001' })).toBe(0);
-    expect(s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le: '0.0025' })).toBe(10);
+    expect(s.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le: '0.005' })).toBe(10);
     expect(s.value('circuit_breaker_call_duration_seconds_sum', { name: 'db' })).toBeCloseTo(0.02);
   });
 
@@ -173,7 +373,7 @@ describe('registerMetrics: the duration histogram', () => {
     const fleet = parsePrometheusText(await AggregatorRegistry.aggregate(workers).metrics());
     const at = (le: string) =>
       fleet.value('circuit_breaker_call_duration_seconds_bucket', { name: 'db', le });
-    expect([at('0.001'), at('0.0025'), at('0.05'), at('1'), at('+Inf')]).toEqual([2, 5, 6, 7, 7]);
+    expect([at('0.005'), at('0.05'), at('1'), at('+Inf')]).toEqual([5, 6, 7, 7]);
     expect(fleet.value('circuit_breaker_call_duration_seconds_count', { name: 'db' })).toBe(7);
     expect(fleet.value('circuit_breaker_calls_total', { name: 'db', outcome: 'success' })).toBe(5);
     // Gauges are not summed: a state stays 0 or 1, the failure rate is the workers' average.
@@ -396,7 +596,7 @@ describe('registerMetrics: registration', () => {
       new TypeError('Expected `registry` to be a CircuitBreakerRegistry, got `{}`'),
     );
     expect(() => registerMetrics(registry, undefined as never)).toThrow(
-      new TypeError('Expected `options` to be an object ({ register, prefix }), got `undefined`'),
+      new TypeError('Expected `options` to be an object ({ register, prefix, buckets }), got `undefined`'),
     );
     expect(() => registerMetrics(registry, {} as never)).toThrow(
       new TypeError(
@@ -411,8 +611,15 @@ describe('registerMetrics: registration', () => {
       /Expected `prefix` to be letters, digits, `_` and `:`, not starting with a digit .*got `"1cb_"`/,
     );
     expect(() => registerMetrics(registry, { register, prefx: 'cb_' } as never)).toThrow(
-      new TypeError('Unknown option `prefx` of registerMetrics(); the options are `register` and `prefix`'),
+      new TypeError(
+        'Unknown option `prefx` of registerMetrics(); the options are `register`, `prefix` and `buckets`',
+      ),
     );
+    expect(() => registerMetrics(registry, { register, buckets: [1, 0.5] })).toThrow(
+      /Expected `buckets\[1\]` to be a bound above the one before it \(1\)/,
+    );
+    expect(() => registerMetrics(registry, { register, buckets: [] })).toThrow(RangeError);
+    expect(() => registerMetrics(registry, { register, buckets: ['1'] as never })).toThrow(TypeError);
     expect(register.getMetricsAsArray()).toEqual([]);
   });
 

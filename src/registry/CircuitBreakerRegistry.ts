@@ -5,6 +5,7 @@ import { closestName } from '../options/closestName.js';
 import { expected } from '../options/describe.js';
 import { mergeOptions } from '../options/mergeOptions.js';
 import type { CircuitBreakerOptions, Logger } from '../options.js';
+import { dropCumulative, keepCumulative } from './cumulative.js';
 import {
   type BreakerHealth,
   type BreakerStatus,
@@ -151,6 +152,7 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
       breaker = new CircuitBreaker(mergeOptions(this.#inherited, optionsOrBreaker, name));
     }
     this.#breakers.set(name, breaker);
+    keepCumulative(breaker); // exported counters stay monotonic through its resets
     this.#emit('add', breaker, undefined);
     return breaker;
   }
@@ -233,6 +235,7 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
     const breaker = this.#breakers.get(name);
     if (breaker !== undefined) {
       this.#breakers.delete(name);
+      dropCumulative(breaker);
       breaker.dispose();
       this.#emit('remove', breaker, undefined);
       return true;

@@ -21,9 +21,10 @@ const COUNTERS: readonly Counter[] = [
 type MutableTransitions = Partial<Record<CircuitState, Partial<Record<CircuitState, number>>>>;
 
 /**
- * @internal Sums of counters and latency histograms, for a keyed group. It holds what members that
- * are gone (evicted, deleted) or were reset had counted, so that the group's figures, which add the
- * live members to these, never go down: exporters read them as counters.
+ * @internal Sums of counters and latency histograms, for a keyed group (or one registered breaker).
+ * It holds what members that are gone (evicted, deleted) or were reset had counted, resets counted
+ * as transitions, so that the figures, which add the live members to these, never go down:
+ * exporters read them as counters.
  */
 export class GroupTotals {
   readonly #counts: Record<Counter, number> = {
@@ -45,6 +46,17 @@ export class GroupTotals {
     for (const key of COUNTERS) this.#counts[key] += metrics[key];
     addTransitions(this.#transitions, metrics.transitions);
     if (histogram.count > 0) this.#latency = addHistogram(this.#latency, histogram);
+  }
+
+  /**
+   * A member is being reset: what it counted, and the reset itself as a transition from its state to
+   * closed (none from closed), which its own counts never hold.
+   */
+  reset(metrics: CircuitBreakerMetrics, histogram: LatencyHistogramSnapshot): void {
+    this.retire(metrics, histogram);
+    if (metrics.state === 'closed') return;
+    this.#counts.stateTransitions++;
+    addTransitions(this.#transitions, { [metrics.state]: { closed: 1 } });
   }
 
   /** These totals plus the live members'. */

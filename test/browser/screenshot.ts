@@ -1,20 +1,23 @@
 /**
- * Takes the README's screenshot of the dashboard (docs/dashboard.png): a realistic scene (see
+ * Takes the README's screenshots of the dashboard: a realistic scene (see
  * test/support/dashboardScene.ts) with a minute of traffic behind it. Not a test: run it by hand
  * after changing the page, and look at the picture.
  *
- *   npx tsx test/browser/screenshot.ts [out.png] [seconds]
+ *   npx tsx test/browser/screenshot.ts [out.png] [seconds] [mixed|outage]
+ *   npx tsx test/browser/screenshot.ts docs/dashboard.png 75 mixed
+ *   npx tsx test/browser/screenshot.ts docs/dashboard-outage.png 40 outage
  */
 import { createServer } from 'node:http';
 import { createAdminHandler } from 'breakwater/http';
 import { launchBrowser } from '../support/browser.js';
-import { startScene } from '../support/dashboardScene.js';
+import { type SceneStory, startScene } from '../support/dashboardScene.js';
 import { listen, stop } from '../support/listen.js';
 
 const out = process.argv[2] ?? 'docs/dashboard.png';
 const seconds = Number(process.argv[3] ?? 75);
+const story = (process.argv[4] ?? 'mixed') as SceneStory;
 
-const scene = startScene();
+const scene = startScene(story);
 const handler = createAdminHandler(scene.registry, { token: 'screenshot-token', title: 'checkout-service' });
 const server = createServer(handler);
 const url = await listen(server);

@@ -170,15 +170,57 @@ describe('GET /events', () => {
     const tick = JSON.parse((await events.next(isTick, 'a tick')).data) as DashboardTick;
     expect(tick.scope).toBe('instance');
     expect(tick.items.map((item) => item.name)).toEqual(['db', 'tenants']);
-    expect(tick.items[0]).toMatchObject({ kind: 'breaker', state: 'open', retryIn: 20_000 });
+    expect(tick.items[0]).toMatchObject({
+      kind: 'breaker',
+      state: 'open',
+      retryIn: 20_000,
+      openReason: 'manual_open',
+      openedBy: null,
+    });
     expect(tick.items[1]).toMatchObject({
       kind: 'group',
       state: 'open',
       keys: 30,
+      open: 1,
+      failures: 1,
+      windowCalls: 1,
       states: { closed: 29, open: 1 },
       notClosed: [{ name: 'tenants:t3', state: 'open' }],
       notClosedCount: 1,
     });
+  });
+
+  it('tells why an open breaker refuses calls and the figures that tripped it; nothing of the kind once it closes', async () => {
+    const clock = new FakeClock();
+    const registry = new CircuitBreakerRegistry({ clock });
+    const db = registry.register('db', {
+      failureRateThreshold: 0.5,
+      minimumCalls: 4,
+      slowCallDuration: 100,
+      slowCallRateThreshold: 0.9, // a slow-call rule times every call; 25% slow does not trip it
+      resetTimeout: 1000,
+    });
+    await db.call(async () => clock.advance(150)); // slow, successful
+    for (let i = 0; i < 3; i++) await db.call(() => Promise.reject(new Error('refused'))).catch(() => {});
+    const { url } = await serve(registry);
+    const events = await stream(url);
+    const open = itemOf(await events.next(isTick, 'a tick'), 'db')!;
+    expect(open).toMatchObject({
+      state: 'open',
+      openReason: 'failure_rate',
+      openedBy: null,
+      failureRate: 0.75,
+      failures: 3,
+      windowCalls: 4,
+      slowCallRate: 0.25,
+      consecutiveFailures: 3,
+    });
+    db.reset();
+    const closed = itemOf(
+      await events.next((e) => isTick(e) && itemOf(e, 'db')?.state === 'closed', 'a tick after the reset'),
+      'db',
+    )!;
+    expect(closed).toMatchObject({ openReason: null, failures: 0, windowCalls: 0 });
   });
 
   it('drops a client that never reads, and keeps serving the others', async () => {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { StoreAdmin } from 'breakwater';
+import { CircuitBreaker, FakeClock, type FleetStatus, MemoryStore, type StoreAdmin } from 'breakwater';
 import {
   type AdminHandlerOptions,
   createFleetHandler,
@@ -14,6 +14,7 @@ import { TestFleet } from '../support/TestFleet.js';
 const TOKEN = 'fleet-token-81c2';
 const auth = { authorization: `Bearer ${TOKEN}` };
 const cleanups: Array<() => void | Promise<void>> = [];
+const fail = (): Promise<never> => Promise.reject(new Error('down'));
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -177,6 +178,70 @@ describe('createFleetHandler(storeAdmin)', () => {
       mark,
     );
     await until(() => logger.error.mock.calls.length > 0, 'the outage logged');
+  });
+
+  it('tells why the fleet refuses calls: the reason, the instance that decided (when the store knows it) and the shared figures', async () => {
+    const fleet = new TestFleet();
+    fleet.add('orders-db', 'open', {
+      reason: 'failure_threshold',
+      retryAt: Date.now() + 30_000,
+      windowCalls: 40,
+      failures: 17,
+      failureRate: 17 / 40,
+      slowCalls: 4,
+      slowCallRate: 0.1,
+      openedBy: 'web-2',
+    } as Partial<FleetStatus>);
+    fleet.add('payments', 'closed', { reason: 'trial_succeeded' });
+    const url = await serve(fleet);
+    const events = await openStream(`${url}/events`);
+    cleanups.push(() => events.close());
+    const tick = JSON.parse((await events.next((e) => e.event === 'tick', 'a tick')).data) as DashboardTick;
+    expect(tick.items.find((item) => item.name === 'orders-db')).toMatchObject({
+      state: 'open',
+      openReason: 'failure_threshold',
+      openedBy: 'web-2',
+      failures: 17,
+      windowCalls: 40,
+      failureRate: 17 / 40,
+      slowCallRate: 0.1,
+      consecutiveFailures: null,
+    });
+    expect(tick.items.find((item) => item.name === 'payments')).toMatchObject({
+      state: 'closed',
+      reason: 'trial_succeeded',
+      openReason: null,
+      openedBy: null,
+    });
+  });
+
+  it('shares a backoff attempt that stays 1 through failed trials when backoff is off, and grows with it', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore({ clock });
+    const plain = new CircuitBreaker({ name: 'plain', store, clock, failureThreshold: 1, resetTimeout: 100 });
+    const growing = new CircuitBreaker({
+      name: 'growing',
+      store,
+      clock,
+      failureThreshold: 1,
+      resetTimeout: 100,
+      backoff: { multiplier: 2, max: 100_000 },
+    });
+    const url = await serve(store);
+    const attempts = async () =>
+      Object.fromEntries(
+        ((await (await fetch(`${url}/breakers`)).json()).breakers as FleetStatus[]).map((b) => [
+          b.name,
+          b.backoffAttempt,
+        ]),
+      );
+    for (let trial = 0; trial < 4; trial++) {
+      for (const breaker of [plain, growing]) await breaker.call(fail).catch(() => {});
+      clock.advance(100_000); // half-open: the next call is a trial, which fails
+    }
+    expect(await attempts()).toEqual({ growing: 4, plain: 1 });
+    plain.dispose();
+    growing.dispose();
   });
 
   it('serves the same page, told it shows a fleet', async () => {

@@ -13,7 +13,7 @@ interface Run {
 /** Runs the CLI from the sources; `interruptWhen` sends SIGINT once stdout matches it. */
 function cli(args: string[], interruptWhen?: RegExp): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';

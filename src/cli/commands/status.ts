@@ -7,7 +7,9 @@ import { UsageError } from '../UsageError.js';
 const help = `Usage: breakwater status --redis <url> [--namespace <ns>] [--json]
 
 Shows every breaker the fleet shares through Redis: its shared state, the failure rate and calls of
-the shared window, the instances reporting, and the time until an open breaker lets a trial through.
+the shared window, the instances reporting, and the time until an open breaker lets a trial through;
+then, for each breaker that is not closed, why (and which instance decided, when the store says) and
+what its shared window holds (while open: the figures that opened it).
 
 Options:
   --redis <url>       the fleet's Redis, e.g. redis://127.0.0.1:6379 (or BREAKWATER_REDIS_URL)

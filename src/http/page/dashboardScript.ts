@@ -21,6 +21,20 @@ export const DASHBOARD_SCRIPT = String.raw`
   var STATES = ['forced_open', 'open', 'half_open', 'forced_closed', 'closed'];
   var SVG = 'http://www.w3.org/2000/svg';
   var COLOURS = { rate: '#a5d6ff', err: '#ff7b72', p50: '#58a6ff', p99: '#f0883e' };
+  /** The health mark of a breaker that refuses calls, or tests recovery: never the error-rate green. */
+  var MARK = { open: '#f85149', forced_open: '#e8743b', half_open: '#d29922' };
+  /** Why a breaker opened (metrics().openReason), as an operator reads it. */
+  var WHY = {
+    failure_threshold: 'too many failures in a row',
+    failure_rate: 'failure rate over its threshold',
+    slow_call_rate: 'slow-call rate over its threshold',
+    trial_failed: 'a trial call failed',
+    half_open_timeout: 'its trial calls timed out',
+    manual_open: 'opened by hand',
+    force_open: 'forced open by an operator',
+    remote: 'followed the fleet',
+    restored: 'restored open from a saved state'
+  };
   var cards = new Map();
   var order = [];
   var interval = 1000;
@@ -63,6 +77,16 @@ export const DASHBOARD_SCRIPT = String.raw`
     var m = Math.floor(s / 60);
     if (m < 60) return m + ' min ' + Math.floor(s % 60) + ' s';
     return Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
+  }
+  /** The reasons that are figures crossing a rule (the others are a person's, or the fleet's, decision). */
+  var TRIPS = { failure_threshold: 1, failure_rate: 1, slow_call_rate: 1, trial_failed: 1, half_open_timeout: 1 };
+  function refuses(state) { return state === 'open' || state === 'forced_open'; }
+  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
+  /** A stat's value, its unit smaller ('42.1 ms' → 42.1 and ms), so that the number has the room. */
+  function setStat(node, text) {
+    var at = text.indexOf(' ');
+    if (at === -1) { node.replaceChildren(document.createTextNode(text)); return; }
+    node.replaceChildren(document.createTextNode(text.slice(0, at)), el('span', 'unit', text.slice(at)));
   }
   function clock(at) {
     var d = new Date(at);
@@ -174,7 +198,10 @@ export const DASHBOARD_SCRIPT = String.raw`
     var bubble = svg('svg', { class: 'bubble', viewBox: '0 0 64 64', 'aria-hidden': 'true' });
     card.halo = svg('circle', { cx: 32, cy: 32, r: 12, opacity: 0.18 });
     card.dot = svg('circle', { cx: 32, cy: 32, r: 8, opacity: 0.9 });
-    bubble.append(card.halo, card.dot);
+    // A refusing breaker's mark is a no-entry sign: the bar shows only then.
+    card.bar = svg('rect', { x: 26, y: 30, width: 12, height: 4, rx: 1.5, fill: '#fff', opacity: 0 });
+    bubble.append(card.halo, card.dot, card.bar);
+    card.bubble = bubble;
     var ident = el('div', 'ident');
     card.title = el('h3', 'name', item.name);
     card.title.title = item.name;
@@ -186,6 +213,11 @@ export const DASHBOARD_SCRIPT = String.raw`
     card.retry = el('span', 'retry');
     card.reason = el('span', 'reason');
     line.append(card.retry, card.reason);
+    card.why = el('div', 'why');
+    card.whyHead = el('div', 'why-head');
+    card.whyFigures = el('div', 'why-figures');
+    card.why.append(card.whyHead, card.whyFigures);
+    card.why.hidden = true;
     var stats = el('dl', 'stats');
     var fleet = config.scope === 'fleet';
     card.stats = fleet
@@ -201,7 +233,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       charts.append(card.latChart.figure);
     }
     card.span = el('div', 'span');
-    root.append(head, line, stats, charts, card.span);
+    root.append(head, line, card.why, stats, charts, card.span);
     if (item.kind === 'group') {
       card.states = el('div', 'states');
       card.keys = el('ul', 'keys');
@@ -236,9 +268,90 @@ export const DASHBOARD_SCRIPT = String.raw`
     card.state = state;
     card.root.className = 'card s-' + state + (card.root.classList.contains('flash') ? ' flash' : '');
     card.pill.className = 'pill s-' + state;
-    card.pill.textContent = LABEL[state] || state;
+    card.pill.textContent = pillText(card, state);
     if (state !== 'open') card.retryAt = null;
     showRetry(card);
+  }
+
+  /** A breaker's state in words; a keyed group's share of keys in its worst state ('3 of 20 open'). */
+  function pillText(card, state) {
+    var item = card.item;
+    if (card.kind !== 'group' || !item.states) return LABEL[state] || state;
+    var keys = item.keys;
+    if (refuses(state)) return item.open + ' of ' + keys + ' open';
+    if (state === 'half_open') return item.states.half_open + ' of ' + keys + ' half-open';
+    if (state === 'forced_closed') return item.states.forced_closed + ' of ' + keys + ' forced closed';
+    return LABEL[state] || state;
+  }
+
+  /**
+   * The health mark: its size follows the call rate; its colour the error rate while calls pass, but
+   * a breaker that refuses calls is red (orange when forced) with a no-entry bar, and a half-open one
+   * an amber ring: never the green of a healthy breaker.
+   */
+  function paintMark(card, state, errorRate, r) {
+    var look = refuses(state) ? 'refusing' : state === 'half_open' ? 'trial' : 'rate';
+    var colour = look === 'rate' ? health(errorRate) : MARK[state];
+    card.bubble.setAttribute('data-look', look);
+    card.bubble.setAttribute('data-colour', colour);
+    card.dot.setAttribute('r', r.toFixed(1));
+    card.halo.setAttribute('r', (r + 3).toFixed(1));
+    card.halo.setAttribute('fill', colour);
+    if (look === 'trial') {
+      card.dot.setAttribute('fill', 'none');
+      card.dot.setAttribute('stroke', colour);
+      card.dot.setAttribute('stroke-width', Math.max(2.5, r * 0.35).toFixed(1));
+    } else {
+      card.dot.setAttribute('fill', colour);
+      card.dot.removeAttribute('stroke');
+    }
+    var w = r * 1.25, h = Math.max(3, r * 0.32);
+    card.bar.setAttribute('x', (32 - w / 2).toFixed(1));
+    card.bar.setAttribute('y', (32 - h / 2).toFixed(1));
+    card.bar.setAttribute('width', w.toFixed(1));
+    card.bar.setAttribute('height', h.toFixed(1));
+    card.bar.setAttribute('opacity', look === 'refusing' ? '0.95' : '0');
+  }
+
+  /** The figures of a window: what tripped a breaker while it is open. */
+  function windowFigures(item, reason) {
+    if (item.windowCalls === 0) return 'no calls counted in its window';
+    var text = percent(item.failureRate) + ' failures (' + item.failures + ' of ' + plural(item.windowCalls, 'call', 'calls') + ')';
+    if (reason === 'failure_threshold' && item.consecutiveFailures) text += ' · ' + item.consecutiveFailures + ' in a row';
+    if (item.slowCallRate > 0) text += ' · ' + percent(item.slowCallRate) + ' slow';
+    return text;
+  }
+
+  /** Why a breaker refuses calls or tests recovery, and the figures that tripped it; hidden otherwise. */
+  function showWhy(card, item, state) {
+    if (refuses(state) && item.openReason) { card.openReason = item.openReason; card.openedBy = item.openedBy; }
+    if (state === 'closed' || state === 'forced_closed') card.openReason = null;
+    var head;
+    if (card.kind === 'group') {
+      if (!(item.open > 0) && state !== 'half_open') { card.why.hidden = true; return; }
+      var half = item.states.half_open;
+      head = item.open > 0
+        ? plural(item.open, 'key refuses', 'keys refuse') + ' calls' + (half > 0 ? ', ' + half + ' more testing recovery' : '')
+        : plural(half, 'key is', 'keys are') + ' testing recovery';
+      card.whyHead.textContent = head;
+      card.whyFigures.textContent = 'keys’ windows: ' + windowFigures(item, null);
+      card.why.hidden = false;
+      return;
+    }
+    if (!refuses(state) && state !== 'half_open') { card.why.hidden = true; return; }
+    var reason = refuses(state) ? item.openReason : card.openReason;
+    var by = refuses(state) ? item.openedBy : card.openedBy;
+    var why = reason ? (WHY[reason] || String(reason).replace(/_/g, ' ')) : null;
+    if (state === 'half_open') head = 'testing recovery with trial calls' + (why ? ' · opened: ' + why : '');
+    else head = (state === 'forced_open' ? 'refusing every call' : 'refusing calls') + (why ? ': ' + why : '');
+    if (by) head += ' (decided by ' + by + ')';
+    card.whyHead.textContent = head;
+    // What this breaker counted: what tripped it, unless another instance decided for the fleet.
+    var label = reason === 'remote' ? 'this instance’s window: '
+      : reason && !TRIPS[reason] ? 'its window when opened: '
+      : state === 'half_open' ? 'last trip: ' : 'tripped at: ';
+    card.whyFigures.textContent = label + windowFigures(item, reason);
+    card.why.hidden = false;
   }
 
   function showRetry(card) {
@@ -270,30 +383,26 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (item.reason) card.lastReason = item.reason;
     card.reason.textContent = item.rejected > 0 && item.rate !== null
       ? 'refusing ' + rate(item.rejected / (interval / 1000)) + '/s'
-      : card.lastReason ? card.lastReason.replace(/_/g, ' ') : '';
+      : card.lastReason && card.why.hidden ? card.lastReason.replace(/_/g, ' ') : '';
 
     var errorRate = item.errorRate === null ? item.failureRate : item.errorRate;
     var known = item.rate !== null ? item.rate : item.windowCalls;
     var share = maxRate > 0 ? Math.sqrt(Math.min(known, maxRate) / maxRate) : 0;
-    var r = 7 + 21 * share;
-    var colour = health(errorRate);
-    card.dot.setAttribute('r', r.toFixed(1));
-    card.halo.setAttribute('r', (r + 3).toFixed(1));
-    card.dot.setAttribute('fill', colour);
-    card.halo.setAttribute('fill', colour);
+    paintMark(card, card.state, errorRate, 7 + 21 * share);
+    showWhy(card, item, card.state);
 
     var s = card.stats;
     if (config.scope === 'fleet') {
-      s[0].value.textContent = String(item.windowCalls);
-      s[1].value.textContent = percent(item.failureRate);
-      s[2].value.textContent = String(item.instances === undefined ? '—' : item.instances);
+      setStat(s[0].value, String(item.windowCalls));
+      setStat(s[1].value, percent(item.failureRate));
+      setStat(s[2].value, String(item.instances === undefined ? '—' : item.instances));
       if (card.state !== card.since) { card.since = card.state; card.sinceAt = receivedAt; }
-      s[3].value.textContent = duration(receivedAt - card.sinceAt);
+      setStat(s[3].value, duration(receivedAt - card.sinceAt));
     } else {
-      s[0].value.textContent = rate(item.rate);
-      s[1].value.textContent = percent(item.failureRate);
-      s[2].value.textContent = ms(item.p50);
-      s[3].value.textContent = ms(item.p99);
+      setStat(s[0].value, rate(item.rate));
+      setStat(s[1].value, percent(item.failureRate));
+      setStat(s[2].value, ms(item.p50));
+      setStat(s[3].value, ms(item.p99));
     }
     s[1].value.className = item.failureRate >= 0.2 ? 'bad' : '';
 
@@ -448,7 +557,15 @@ export const DASHBOARD_SCRIPT = String.raw`
   function onTransition(t) {
     var card = cards.get(t.group !== undefined ? t.group : t.name);
     if (card) {
-      if (t.group === undefined) { setState(t.name, t.to); card.lastReason = t.reason; }
+      if (t.group === undefined) {
+        setState(t.name, t.to);
+        card.lastReason = t.reason;
+        // The mark and the reason follow at once; the figures come with the next tick.
+        if (refuses(t.to)) { card.item = Object.assign({}, card.item, { openReason: t.reason, openedBy: null }); }
+        var item = card.item;
+        paintMark(card, t.to, item.errorRate === null ? item.failureRate : item.errorRate, Number(card.dot.getAttribute('r')) || 8);
+        showWhy(card, item, t.to);
+      }
       card.root.classList.remove('flash');
       void card.root.offsetWidth;
       card.root.classList.add('flash');

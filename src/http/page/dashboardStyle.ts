@@ -72,10 +72,16 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 290px; gap: 20px; pa
 .line { display: flex; justify-content: space-between; gap: 10px; min-height: 18px; margin: 8px 0 2px; color: var(--muted); font-size: 12px; }
 .line .retry { color: var(--c); font-variant-numeric: tabular-nums; font-weight: 600; }
 .line .reason { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.why { margin: 6px 0 0; padding: 6px 9px; border-radius: 6px; border-left: 3px solid var(--c);
+  background: color-mix(in srgb, var(--c) 9%, transparent); font-size: 12px; line-height: 1.4; }
+.why-head { color: var(--text); font-weight: 600; overflow-wrap: anywhere; }
+.why-figures { color: var(--muted); font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .stats { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; margin: 8px 0 10px; }
-.stats div { background: var(--panel-2); border-radius: 7px; padding: 6px 8px; min-width: 0; }
+.stats div { background: var(--panel-2); border-radius: 7px; padding: 6px 7px; min-width: 0; overflow: hidden; }
 .stats dt { color: var(--muted); font-size: 10.5px; text-transform: uppercase; letter-spacing: .5px; }
-.stats dd { margin: 1px 0 0; font-size: 15px; font-weight: 620; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.stats dd { margin: 1px 0 0; font-size: 14px; font-weight: 620; font-variant-numeric: tabular-nums; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.stats dd .unit { font-size: 10.5px; font-weight: 500; color: var(--muted); }
 .stats dd.bad { color: var(--err); }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 10px; }
 .chart { margin: 0; min-width: 0; }
