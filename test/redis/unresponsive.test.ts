@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { Member, type MemberStats } from '../../bench/chaos/Member.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../../src/index.js';
@@ -27,11 +28,15 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
     port: number,
     options: CircuitBreakerOptions = {},
     storeOptions: Partial<RedisStoreOptions> = {},
+    library: 'ioredis' | 'node-redis' = 'ioredis',
   ) {
     const namespace = `unresponsive-${++namespaces}`;
     const errors: unknown[] = [];
     const make = (id: string) => {
-      const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+      const client =
+        library === 'ioredis'
+          ? new Redis({ port, host: '127.0.0.1', lazyConnect: true })
+          : createClient({ url: `redis://127.0.0.1:${port}` }).on('error', () => {});
       const store = new RedisStore({
         client,
         namespace,
@@ -46,7 +51,7 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
       cleanup.push(async () => {
         breaker.dispose();
         await store.close();
-        client.disconnect();
+        if (client instanceof Redis) client.disconnect();
       });
       return { store, breaker };
     };
@@ -95,6 +100,34 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
       'the fleet closed',
     );
     await waitFor(() => a.breaker.state === 'closed', 'a follows');
+  }, 30_000);
+
+  it('with a node-redis client (whose own timeout ends once a command is written): a half-open breaker admits its own trials during a freeze, and the fleet works after it', async () => {
+    const f = fleet(server.port, { resetTimeout: 200 }, {}, 'node-redis');
+    const a = f.make('a');
+    const b = f.make('b');
+    await connected(a.store, b.store);
+    await a.breaker.call(fail).catch(() => {});
+    await waitFor(() => b.breaker.state === 'open', 'b follows the fleet open');
+    server.freeze();
+    let admitted = 0;
+    await waitFor(
+      async () => {
+        await b.breaker.call(async () => admitted++).catch(() => {});
+        return b.breaker.state === 'closed';
+      },
+      'b closes on its own trials while Redis is frozen',
+      10_000,
+    );
+    expect(admitted).toBeGreaterThan(0);
+    expect(b.store.stats().replaced).toBeGreaterThan(0);
+    server.thaw();
+    await waitFor(
+      async () => (await a.store.list().catch(() => []))[0]?.state === 'closed',
+      'the fleet closed',
+    );
+    a.breaker.forceOpen();
+    await waitFor(() => b.breaker.state === 'forced_open', 'b follows a manual control');
   }, 30_000);
 
   it('CLIENT PAUSE: a half-open breaker admits its own trials and closes while Redis is paused', async () => {

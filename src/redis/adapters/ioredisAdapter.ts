@@ -57,7 +57,9 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
       maxRetriesPerRequest: subscriber ? null : 0,
       retryStrategy: retry,
       reconnectOnError: null,
-      autoResubscribe: subscriber,
+      // The adapter subscribes on every 'ready' itself: ioredis's own resubscription leaves its
+      // promise unhandled, which rejects when the connection closes before Redis answers.
+      autoResubscribe: false,
       connectTimeout: 2_000,
       // A closed connection's socket goes at once (not after 2 s): a frozen Redis never answers the FIN.
       disconnectTimeout: 0,
