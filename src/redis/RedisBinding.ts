@@ -43,6 +43,9 @@ export interface BindingHost {
 }
 
 const now = (): number => performance.now();
+
+/** A local transition as the binding queues it: with when it was decided (local ms). */
+type Decision = LocalTransition & { readonly decidedAt: number };
 const MANUAL = new Set(['manual_open', 'force_open', 'force_close', 'reset']);
 /** Reports kept for a retry when a flush failed (older ones are dropped: counts may be lost, never doubled). */
 const MAX_UNACKED = 4;
@@ -89,13 +92,13 @@ export class RedisBinding implements StoreBinding {
   #localAttempt = 0;
   #fleet: CircuitState = 'closed';
   #fleetRetryAt = 0;
-  #queue: LocalTransition[] = [];
+  #queue: Decision[] = [];
   /**
    * The latest automatic decision (a trip, a half-open verdict) made while Redis was unreachable:
    * sent once it answers again, fenced by the epoch it was made under, so that the fleet's state
    * follows what its instances did meanwhile unless it moved on without them.
    */
-  #missed: LocalTransition | undefined = undefined;
+  #missed: Decision | undefined = undefined;
   #sending: Promise<void> | undefined = undefined;
   /** Whether the transition being sent is a command (reset, force…): the fleet's state waits for it. */
   #sendingCommand = false;
@@ -161,6 +164,7 @@ export class RedisBinding implements StoreBinding {
     }
     if (change.to !== 'half_open') this.#lease.drop();
     if (change.reason === 'reset_timeout' || change.reason === 'remote') return;
+    const decision: Decision = { ...change, decidedAt: now() };
     if (this.#host.unreachable) {
       if (MANUAL.has(change.reason)) {
         this.#missed = undefined; // an operator's decision here overrides it, and is not replayed
@@ -170,12 +174,12 @@ export class RedisBinding implements StoreBinding {
           ),
         );
       } else {
-        this.#missed = change;
+        this.#missed = decision;
       }
       return;
     }
     this.#missed = undefined;
-    this.#queue.push(change);
+    this.#queue.push(decision);
     // Bounded: a breaker flapping faster than Redis answers keeps its latest decisions.
     if (this.#queue.length > MAX_QUEUED) this.#queue.splice(0, this.#queue.length - MAX_QUEUED);
     this.#startDrain();
@@ -392,8 +396,13 @@ export class RedisBinding implements StoreBinding {
     this.#queue.length = 0;
   }
 
-  #sendTransition(change: LocalTransition, base: number): Promise<Reply> {
+  #sendTransition(change: Decision, base: number): Promise<Reply> {
     const host = this.#host;
+    // An opening ends when it was meant to, however late it reaches Redis (a stall, a replay).
+    const until =
+      change.to === 'open' && change.openFor !== undefined
+        ? Math.round(host.clock.redisNow() - (now() - change.decidedAt) + change.openFor)
+        : 0;
     return host.run(SCRIPTS.transition, this.#keys, [
       this.name,
       host.channel,
@@ -407,6 +416,7 @@ export class RedisBinding implements StoreBinding {
       host.options.quorum,
       this.#width * this.#buckets,
       host.options.margin,
+      until,
     ]);
   }
 

@@ -102,6 +102,33 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
     await waitFor(() => a.breaker.state === 'closed', 'a follows');
   }, 30_000);
 
+  it('a trip whose period ended before Redis answered again opens nothing', async () => {
+    // a trips on its own rate rule; the fleet's window (b's 100 successes) holds no rule, so only
+    // a's decision could open the fleet, and it comes too late to.
+    const f = fleet(server.port, {
+      failureThreshold: false,
+      failureRateThreshold: 0.5,
+      minimumCalls: 4,
+      resetTimeout: 600,
+    });
+    const a = f.make('a');
+    const b = f.make('b');
+    await connected(a.store, b.store);
+    for (let i = 0; i < 100; i++) await b.breaker.call(ok);
+    await b.store.flush();
+    server.freeze();
+    for (let i = 0; i < 4; i++) await a.breaker.call(fail).catch(() => {});
+    expect(a.breaker.state).toBe('open');
+    await waitFor(() => a.breaker.state === 'half_open', 'a’s own period ends during the freeze');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the rest of the fault
+    server.thaw();
+    await waitFor(async () => (await a.store.list().catch(() => undefined)) !== undefined, 'Redis answers');
+    await Promise.all([a.store.flush(), b.store.flush()]); // a's decision was sent (and found late)
+    const [status] = await a.store.list();
+    expect(status).toMatchObject({ state: 'closed', failures: 4 });
+    expect(b.breaker.state).toBe('closed');
+  }, 30_000);
+
   it('with a node-redis client (whose own timeout ends once a command is written): a half-open breaker admits its own trials during a freeze, and the fleet works after it', async () => {
     const f = fleet(server.port, { resetTimeout: 200 }, {}, 'node-redis');
     const a = f.make('a');
@@ -128,6 +155,22 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
     );
     a.breaker.forceOpen();
     await waitFor(() => b.breaker.state === 'forced_open', 'b follows a manual control');
+  }, 30_000);
+
+  it('a trip made while Redis was frozen opens the fleet once it answers, for what is left of its period', async () => {
+    const f = fleet(server.port, { resetTimeout: 4_000 });
+    const a = f.make('a');
+    const b = f.make('b');
+    await connected(a.store, b.store);
+    server.freeze();
+    await a.breaker.call(fail).catch(() => {}); // a trips on its own: the fleet cannot hear it yet
+    const trippedAt = Date.now();
+    expect(a.breaker.state).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the fault's duration
+    server.thaw();
+    await waitFor(() => b.breaker.state === 'open', 'b follows the trip a made during the freeze');
+    // The fleet's open ends when a's does, not a whole resetTimeout after Redis answered again.
+    expect(b.breaker.metrics().retryAt! - trippedAt).toBeLessThan(4_000 + 500);
   }, 30_000);
 
   it('CLIENT PAUSE: a half-open breaker admits its own trials and closes while Redis is paused', async () => {
