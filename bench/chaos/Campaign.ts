@@ -239,6 +239,19 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (!(close.exitMs < 10_000)) v.push('the closed instance’s process did not exit on its own');
     }
     const ended = performance.now();
+    const endedAt = Date.now();
+    /** Every instance's state, and what its store reported since the fault ended. */
+    const why = async () => {
+      const parts = await Promise.all(
+        alive.map(async (p) => {
+          const told = p.storeErrors
+            .filter(({ t }) => t >= endedAt)
+            .map(({ t, text }) => `+${t - endedAt} ms ${text}`);
+          return `${p.id} ${(await p.stats()).state}${told.length > 0 ? ` (${told.join('; ')})` : ''}`;
+        }),
+      );
+      return parts.join(', ');
+    };
     await redis.answers();
 
     const episode: Episode = {
@@ -303,9 +316,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     );
     episode.converge = performance.now() - ended;
     if (converged === undefined) {
-      const states = await Promise.all(alive.map(async (p) => `${p.id}=${(await p.stats()).state}`));
       const fleet = (await alive[0]!.list()).statuses?.find((s) => s.name === 'dep');
-      v.push(`no convergence within 30 s: ${states.join(' ')}, fleet ${fleet?.state ?? 'unknown'}`);
+      v.push(`no convergence within 30 s: fleet ${fleet?.state ?? 'unknown'}, ${await why()}`);
     }
     // Manual control reaches every instance again.
     await alive[0]!.control('forceOpen');
@@ -314,14 +326,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       'forceOpen to reach every instance',
       15_000,
     );
-    if (forced === undefined) v.push('forceOpen did not reach every instance within 15 s');
+    if (forced === undefined) v.push(`forceOpen did not reach every instance within 15 s: ${await why()}`);
     await alive[0]!.control('reset');
     const reset = await until(
       async () => (await Promise.all(alive.map((p) => p.stats()))).every((s) => s.state === 'closed'),
       'reset to reach every instance',
       15_000,
     );
-    if (reset === undefined) v.push('reset did not reach every instance within 15 s');
+    if (reset === undefined) v.push(`reset did not reach every instance within 15 s: ${await why()}`);
     v.push(...newFatal());
     const counted = Number(redis.cli('HGET', `${namespace}:{dep}:state`, 'calls') || 0);
     const admitted =

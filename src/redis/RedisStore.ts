@@ -110,6 +110,8 @@ export class RedisStore implements StateStore, StoreAdmin {
   #bound = 0;
   #serial = 0;
   #failing = false;
+  /** The subscriber failed and is not back (reported apart: commands may work meanwhile). */
+  #subscriberFailing = false;
   #everReady = false;
   #urgentQueued = false;
   #closed = false;
@@ -320,11 +322,14 @@ export class RedisStore implements StateStore, StoreAdmin {
         commandTimeout,
         readyTimeout,
         {
-          onReady: () => void this.flush(), // resubscribed: resync what messages may have been missed
-          onError: (error) => this.#fail(error),
+          onReady: () => {
+            this.#subscriberFailing = false;
+            void this.flush(); // resubscribed: resync what messages may have been missed
+          },
+          onError: (error) => this.#subscriberFail(error),
           onReplaced: (reason) => {
             this.#stats.replaced++;
-            this.#fail(reason);
+            this.#subscriberFail(reason);
           },
         },
       );
@@ -356,15 +361,33 @@ export class RedisStore implements StateStore, StoreAdmin {
     this.#failing = false;
     this.#everReady = true;
     for (const waiter of this.#readyWaiters.splice(0)) waiter();
+    // Redis answers again: a subscriber still stuck in its handshake starts anew now.
+    this.#subscriber?.revive();
     void this.flush(); // reconnected: counts still inside the window are sent, state reconciles
   }
 
-  /** A failed command or connection: reported to every bound breaker once per episode. */
+  /** A failed command or command connection: Redis is unreachable until a command succeeds. */
   #fail(error: unknown): void {
     this.#stats.errors++;
     for (const waiter of this.#readyWaiters.splice(0)) waiter(error);
     if (this.#failing || this.#closed) return;
     this.#failing = true;
+    this.#report(error);
+  }
+
+  /**
+   * The subscriber failed: reported once per episode, but commands go on (messages missed meanwhile
+   * are covered by every flush's reply and the reconcile).
+   */
+  #subscriberFail(error: unknown): void {
+    this.#stats.errors++;
+    if (this.#subscriberFailing || this.#failing || this.#closed) return;
+    this.#subscriberFailing = true;
+    this.#report(error);
+  }
+
+  /** Tells every bound breaker of a failure (each store episode once). */
+  #report(error: unknown): void {
     for (const bindings of this.#byName.values()) {
       for (const binding of bindings) binding.reportError(error);
     }

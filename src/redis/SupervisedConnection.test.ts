@@ -102,6 +102,20 @@ describe('SupervisedConnection (a connection that stops answering is replaced)',
     expect(made).toHaveLength(3);
   });
 
+  it('revive(): a connection stuck in its handshake longer than commandTimeout starts anew at once', () => {
+    const { connection, made } = supervised(1_000, 3_000);
+    vi.advanceTimersByTime(500);
+    connection.revive(); // still within commandTimeout: it may yet come up
+    expect(made).toHaveLength(1);
+    vi.advanceTimersByTime(600);
+    connection.revive();
+    expect(made).toHaveLength(2);
+    made[1]!.up();
+    vi.advanceTimersByTime(5_000);
+    connection.revive(); // ready: nothing to do
+    expect(made).toHaveLength(2);
+  });
+
   it('a reply out of step replaces the connection; a quiet one is pinged', async () => {
     const { connection, made } = supervised();
     made[0]!.up();

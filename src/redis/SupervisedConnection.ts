@@ -37,6 +37,8 @@ export class SupervisedConnection implements RedisConnection {
   #replaced = 0;
   #pinging = false;
   #lastAnswer = performance.now();
+  /** Local ms since when the current connection has not been ready (`undefined` while it is). */
+  #waitingSince: number | undefined = performance.now();
 
   /**
    * @param make - Makes a connection (the adapter's `commands` or `subscriber`) reporting to `events`.
@@ -108,6 +110,20 @@ export class SupervisedConnection implements RedisConnection {
   }
 
   /**
+   * Another connection to the same Redis just became ready: if this one has waited longer than
+   * `commandTimeout` for its handshake (its bytes were lost, say), it starts anew now rather than at
+   * its ready deadline.
+   */
+  revive(): void {
+    const since = this.#waitingSince;
+    if (this.#closed || this.ready || since === undefined) return;
+    if (performance.now() - since > this.#commandTimeout)
+      this.#replace(
+        new Error('Redis answers again: a connection still waiting for its handshake starts anew'),
+      );
+  }
+
+  /**
    * Checks an idle connection: a `PING` when nothing was answered for `idle` ms (its deadline
    * replaces the connection if Redis does not answer). For the subscriber, which otherwise only
    * listens and would never notice a Redis that stopped answering.
@@ -138,18 +154,21 @@ export class SupervisedConnection implements RedisConnection {
   }
 
   #open(): RedisConnection {
+    this.#waitingSince = performance.now();
     let connection: RedisConnection | undefined;
     const current = () => connection !== undefined && connection === this.#connection && !this.#closed;
     connection = this.#make({
       onReady: () => {
         if (!current()) return;
         this.#lastAnswer = performance.now();
+        this.#waitingSince = undefined;
         if (this.#readyTimer !== undefined) clearTimeout(this.#readyTimer);
         this.#readyTimer = undefined;
         this.#events.onReady();
       },
       onError: (error) => {
         if (!current()) return;
+        if (!connection!.ready) this.#waitingSince ??= performance.now();
         this.#watchReady();
         this.#events.onError(error);
       },

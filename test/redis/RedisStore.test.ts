@@ -57,24 +57,30 @@ describeRedis('RedisStore', () => {
   });
 
   it('a window with buckets shorter than syncInterval is shared, not refused: no storeError, the breaker binds', async () => {
-    const h = fleet();
+    const h = fleet({ syncInterval: 2_000 }); // the default
     const store = h.instance();
     const errors: unknown[] = [];
     const logger = { info() {}, error() {}, warn: (fields: unknown) => errors.push(fields) };
-    const narrow = new CircuitBreaker({
-      name: 'narrow',
-      store,
-      logger,
-      failureRateThreshold: 0.5,
-      window: { type: 'time', duration: 1_000, buckets: 10 },
-    });
-    cleanup.push(() => narrow.dispose());
+    const windows = { narrow: 3_000, ten: 10_000 }; // 10 buckets of 300 ms, and of 1 s
+    for (const [name, duration] of Object.entries(windows)) {
+      const breaker = new CircuitBreaker({
+        name,
+        store,
+        logger,
+        failureRateThreshold: 0.5,
+        window: { type: 'time', duration, buckets: 10 },
+      });
+      cleanup.push(() => breaker.dispose());
+      await breaker.call(fail).catch(() => {});
+    }
     expect(errors).toEqual([]);
-    expect(store.stats().bindings).toBe(1);
-    await narrow.call(fail).catch(() => {});
+    expect(store.stats().bindings).toBe(2);
     await store.flush();
-    const [status] = await h.admin.list();
-    expect(status).toMatchObject({ name: 'narrow', windowCalls: 1, failures: 1 });
+    const statuses = await h.admin.list();
+    expect(statuses).toMatchObject([
+      { name: 'narrow', windowCalls: 1, failures: 1 },
+      { name: 'ten', windowCalls: 1, failures: 1 },
+    ]);
   });
 
   it('works with ioredis 5 and node-redis 5 clients too (one adapter each)', async () => {

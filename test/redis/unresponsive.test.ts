@@ -196,6 +196,20 @@ describeRedis('RedisStore when Redis stops answering with the connection up', ()
     expect(closedAfter).toBeLessThan(3_500); // within the pause (4 s): not after Redis answered again
   }, 30_000);
 
+  it('a subscriber that drops (CLIENT KILL TYPE pubsub) does not make the store unreachable: manual control still reaches the fleet', async () => {
+    const f = fleet(server.port, { failureThreshold: 3 });
+    const a = f.make('a');
+    const b = f.make('b');
+    await connected(a.store, b.store);
+    const told: string[] = [];
+    a.breaker.on('storeError', ({ error }) => told.push(String(error)));
+    server.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await waitFor(() => told.length > 0, 'a hears its subscriber dropped');
+    a.breaker.forceOpen(); // at once, while the subscriber is still away
+    await waitFor(() => b.breaker.state === 'forced_open', 'b follows the manual control');
+    expect(told.filter((text) => text.includes('applies to this instance only'))).toEqual([]);
+  });
+
   for (const mode of ['discard', 'discard-replies'] as const) {
     it(`after a proxy ${mode === 'discard' ? 'discarded bytes' : 'discarded replies (out of step)'} for 4 s, list() and manual control work again once it passes bytes`, async () => {
       const proxy = new FaultyProxy(server.port);
