@@ -9,6 +9,7 @@ export default defineConfig({
     'otel/index': 'src/otel/index.ts',
     'http/index': 'src/http/index.ts',
     'redis/index': 'src/redis/index.ts',
+    'opossum/index': 'src/opossum/index.ts',
   },
   format: 'esm',
   platform: 'node',

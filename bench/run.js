@@ -44,6 +44,7 @@ const GROUPS = [
   { file: 'redis-load' },
   { file: 'redis-overshoot' },
   { file: 'unconfigured', processes: PROCESSES },
+  { file: 'adaptive', processes: PROCESSES },
 ];
 
 const only = process.argv.slice(2);

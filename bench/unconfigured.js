@@ -6,46 +6,17 @@
  * `node_modules/.cache` from git, interleaved in one process (the two builds share no code, so no
  * call site is shared). Without git or that commit the rows read `pending`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { buildCommit } from './lib/build-commit.js';
 import { observed } from './lib/floors.js';
 import { interleave, pendingRow, report, row } from './lib/measure.js';
 import { CircuitBreaker, ok } from './lib/peers.js';
 
 /** The last commit before adaptive protection ("Timeout path: its optimised code survives a gc"). */
 const BEFORE = 'c889978';
-const root = fileURLToPath(new URL('..', import.meta.url));
 const scenario = 'adaptive protection not configured: closed, success';
 
-/**
- * Builds {@link BEFORE} once into the cache and returns its entry point, or why it cannot.
- * @returns {{ entry: string } | { missing: string }}
- */
-function buildBefore() {
-  let commit;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--verify', `${BEFORE}^{commit}`], {
-      cwd: root,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    return { missing: `pending: needs git and commit ${BEFORE} (a clone, not a tarball)` };
-  }
-  const dir = `${root}node_modules/.cache/breakwater-bench/${commit}`;
-  const entry = `${dir}/dist/index.js`;
-  if (existsSync(entry)) return { entry };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const files = ['src', 'package.json', 'tsconfig.json', 'tsdown.config.ts'];
-  const archive = execFileSync('git', ['archive', commit, ...files], { cwd: root, maxBuffer: 64 << 20 });
-  execFileSync('tar', ['-x', '-C', dir], { input: archive });
-  symlinkSync(`${root}node_modules`, `${dir}/node_modules`, 'dir');
-  execFileSync(`${root}node_modules/.bin/tsdown`, [], { cwd: dir, stdio: 'ignore' });
-  return { entry };
-}
-
-const before = buildBefore();
+const before = buildCommit(BEFORE);
 if ('missing' in before) {
   report('unconfigured', [pendingRow(scenario, 'x', before.missing, 1.05)]);
 } else {

@@ -76,6 +76,55 @@ describe('timeout', () => {
   });
 });
 
+describe('timed calls (DESIGN section 12)', () => {
+  it('with a breaker timeout every call is timed, sampling or not', async () => {
+    const { clock, breaker } = setup({ timeout: 1000 });
+    for (let i = 0; i < 20; i++) {
+      await breaker.call(() => {
+        clock.advance(7);
+        return ok();
+      });
+    }
+    expect(breaker.latencyHistogram().count).toBe(20);
+    expect(breaker.metrics().latency.max).toBe(7);
+  });
+
+  it('with a per-call timeout, and for a permit with a timeout, every call is timed', async () => {
+    const { clock, breaker } = setup({ latencySampling: 0 });
+    for (let i = 0; i < 5; i++) {
+      await breaker.call(
+        () => {
+          clock.advance(3);
+          return ok();
+        },
+        { timeout: 1000 },
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      const permit = breaker.acquire({ timeout: 1000 });
+      clock.advance(3);
+      permit.success();
+    }
+    await breaker.call(ok); // no timeout, latencySampling 0: not timed
+    expect(breaker.latencyHistogram().count).toBe(10);
+  });
+
+  it('a call that timed out is recorded at its timeout, not when the shared timer fired', async () => {
+    const { clock, breaker } = setup({ timeout: 500, failureThreshold: false, latencySampling: 1 });
+    clock.advance(3); // off the timer grain: the deadline bucket is at 510, the timeout at 503
+    const call = breaker.call(never);
+    clock.advance(600);
+    await expect(call).rejects.toThrow(CircuitBreakerTimeoutError);
+    const permit = breaker.acquire({ timeout: 250 });
+    clock.advance(600);
+    expect(permit.settled).toBe(true);
+    const histogram = breaker.latencyHistogram();
+    expect(histogram.count).toBe(2);
+    expect(histogram.sum).toBe(750);
+    expect(breaker.metrics().latency.max).toBe(500);
+  });
+});
+
 describe('the caller’s signal', () => {
   it('rejects at once with signal.reason, aborts fn’s signal and ignores the outcome', async () => {
     const { breaker } = setup({ failureThreshold: 1 });

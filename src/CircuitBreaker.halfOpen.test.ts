@@ -207,10 +207,12 @@ describe('generations', () => {
     expect(breaker.metrics().stateTransitions).toBe(1);
   });
 
-  it('entering closed or half-open clears the window and the consecutive count', async () => {
+  it('half-open keeps the figures that tripped it; entering closed clears the window and the consecutive count', async () => {
     const { clock, breaker } = await halfOpen();
-    expect(breaker.metrics()).toMatchObject({ windowCalls: 0, consecutiveFailures: 0 });
+    const tripped = { windowCalls: 1, consecutiveFailures: 1, failureRate: 1 };
+    expect(breaker.metrics()).toMatchObject(tripped);
     await breaker.call(boom).catch(() => {});
+    expect(breaker.metrics()).toMatchObject({ state: 'open', ...tripped });
     clock.advance(1000);
     await breaker.call(ok);
     expect(breaker.metrics()).toMatchObject({ state: 'closed', windowCalls: 0, consecutiveFailures: 0 });

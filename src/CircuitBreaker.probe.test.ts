@@ -102,6 +102,31 @@ describe('probe', () => {
     expect(breaker.state).toBe('open'); // the late outcome is stale
   });
 
+  it('a probe that never settles is settled when it is cut: it frees its slot and counts as a timeout once', async () => {
+    const clock = new FakeClock();
+    const hang = deferred<string>();
+    const breaker = new CircuitBreaker({
+      clock,
+      failureThreshold: 1,
+      resetTimeout: 100,
+      halfOpenTimeout: 500,
+      maxConcurrentCalls: 1,
+      probe: () => hang.promise,
+    });
+    await trip(breaker);
+    clock.advance(100);
+    await flush();
+    expect(breaker.metrics().inFlight).toBe(1);
+    clock.advance(500);
+    expect(breaker.metrics()).toMatchObject({ state: 'open', inFlight: 0, timeouts: 1, failedCalls: 2 });
+    hang.resolve('too late');
+    await flush();
+    expect(breaker.metrics()).toMatchObject({ inFlight: 0, failedCalls: 2, successfulCalls: 0 });
+    // The bulkhead of 1 is free for the next round's trial.
+    clock.advance(60_000);
+    await expect(breaker.call(async () => 'recovered')).resolves.toBe('recovered');
+  });
+
   it('a live call that arrives first is the trial; the probe does not add a second one', async () => {
     const clock = new FakeClock();
     const probe = vi.fn(async () => 'ok');

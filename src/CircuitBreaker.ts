@@ -1,11 +1,15 @@
 import type { CircuitState } from './CircuitState.js';
-import { fallbackApplies, isThenable } from './call/Call.js';
+import { existingKeyedCalls } from './cache/KeyedCalls.js';
+import { keyOptions } from './cache/keyOptions.js';
+import { fallbackApplies } from './call/Call.js';
 import { callWithOptions, misuse } from './call/callWithOptions.js';
 import { FAST_CONTEXT } from './call/context.js';
-import { observeTimed, settleOther } from './call/observe.js';
+import { follow, invoke, invoked, PROMISED, RETURNED, THREW } from './call/invoke.js';
+import { settleFast } from './call/observe.js';
 import { breakerOptionsFromEnv, type FromEnvOptions } from './config/env.js';
 import { Engine } from './engine/Engine.js';
 import type { CircuitBreakerEvents, Listener } from './events.js';
+import { type Inspect, inspectBreaker } from './inspectBreaker.js';
 import type { CircuitBreakerMetrics } from './metrics.js';
 import { checkDuration, permitTimeout } from './options/callOptions.js';
 import { expected } from './options/describe.js';
@@ -21,6 +25,30 @@ import type {
 import { createPermit, type Permit, type PermitOptions } from './Permit.js';
 import type { CircuitBreakerSnapshot } from './snapshot.js';
 import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
+
+/**
+ * The effective options of breakers whose shared options carry another name (keyed breakers, and
+ * breakers made with a name only), built when first read: kept aside so that no breaker carries a
+ * field for it.
+ */
+const namedOptions = new WeakMap<Engine, ResolvedOptions>();
+
+/** Handles the outcome of a promise `callSync()` refused. */
+function ignore(): void {}
+
+/** @internal A breaker's calls in flight, without a `metrics()` snapshot (a keyed group's eviction). */
+export let inFlightOf: (breaker: CircuitBreaker<unknown>) => number;
+
+let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
+
+/**
+ * @internal Makes `owner` hear of every reset of `breaker`, before its counts are cleared
+ * (`undefined`: no longer). A registry keeps a registered breaker's exported counters monotonic
+ * with it; the breaker carries no field for it.
+ */
+export function observeResets(breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined): void {
+  observe(breaker, owner);
+}
 
 /**
  * A circuit breaker: wraps calls to a dependency and fails fast while it is down.
@@ -39,41 +67,27 @@ import type { LatencyHistogramSnapshot } from './window/LatencyHistogram.js';
  * const receipt = await breaker.call(({ signal }) => charge(order, { signal }));
  * ```
  */
-/**
- * The effective options of breakers whose shared options carry another name (keyed breakers, and
- * breakers made with a name only), built when first read: kept aside so that no breaker carries a
- * field for it.
- */
-const namedOptions = new WeakMap<Engine, ResolvedOptions>();
-
-let observe: (breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined) => void;
-
-/**
- * @internal Makes `owner` hear of every reset of `breaker`, before its counts are cleared
- * (`undefined`: no longer). A registry keeps a registered breaker's exported counters monotonic
- * with it; the breaker carries no field for it.
- */
-export function observeResets(breaker: CircuitBreaker<unknown>, owner: ResetOwner | undefined): void {
-  observe(breaker, owner);
-}
-
 export class CircuitBreaker<F = never> {
   readonly #engine: Engine;
 
   static {
+    inFlightOf = (breaker) => breaker.#engine.inFlight;
     observe = (breaker, owner) => setBreakerResetOwner(breaker.#engine, owner);
   }
 
   /**
-   * @param options - See {@link CircuitBreakerOptions}; every field is optional.
-   * @throws TypeError for an option of the wrong type or an unknown option, RangeError for a value out
-   * of range; the message names the option, the expected form and the value received.
+   * @param options - See {@link CircuitBreakerOptions}; every field is optional. With `initialState`
+   * and no `name`, the breaker takes the name of the breaker that saved the snapshot.
+   * @throws TypeError for an option of the wrong type or an unknown option, or an `initialState`
+   * saved by a breaker of another name; RangeError for a value out of range; the message names the
+   * option, the expected form and the value received.
    */
   constructor(options?: CircuitBreakerOptions<F>) {
-    const { options: resolved, name } = resolveBreakerOptions(options as CircuitBreakerOptions);
+    const { options: resolved, name: given } = resolveBreakerOptions(options as CircuitBreakerOptions);
+    const saved = resolved.initialState;
+    const name = saved === undefined ? given : restoredName(saved, given, options?.name);
     const engine = new Engine(name, resolved);
     this.#engine = engine;
-    const saved = resolved.initialState;
     if (saved !== undefined) {
       const elapsed = Math.max(0, (resolved.clock.wallNow?.() ?? Date.now()) - saved.savedAt);
       engine.restore(
@@ -143,21 +157,10 @@ export class CircuitBreaker<F = never> {
     const generation = engine.admit();
     if (generation < 0) return Promise.reject(engine.refuse(generation));
     const start = engine.recorder.startTime();
-    let result: T | PromiseLike<T>;
-    try {
-      result = fn(FAST_CONTEXT);
-    } catch (error) {
-      engine.settleError(generation, start, error);
-      return Promise.reject(error);
-    }
-    if (!(result instanceof Promise)) return settleOther(engine, result, generation, start);
-    if (Number.isNaN(start)) {
-      // The generation taken at admission: whatever `fn` did to the breaker meanwhile.
-      engine.observe(result, generation);
-    } else {
-      observeTimed(engine, result, generation, start);
-    }
-    return result;
+    const result = invoke(fn, FAST_CONTEXT);
+    // The generation taken at admission: whatever `fn` did to the breaker meanwhile.
+    if (invoked === PROMISED && Number.isNaN(start)) return engine.observe(result, generation, true);
+    return settleFast(engine, result, invoked, generation, start);
   }
 
   /**
@@ -182,29 +185,29 @@ export class CircuitBreaker<F = never> {
       return fallback(error, FAST_CONTEXT) as F;
     }
     const start = engine.recorder.startTime();
-    let result: T;
-    let thenable: boolean;
-    try {
-      result = fn(FAST_CONTEXT);
-      thenable = isThenable(result);
-    } catch (error) {
-      engine.settleError(generation, start, error);
-      if (!fallbackApplies(engine, fallback, error)) throw error;
-      engine.noteFallback(error);
-      return (fallback as Fallback<F>)(error, FAST_CONTEXT) as F;
+    const result = invoke(fn, FAST_CONTEXT);
+    const kind = invoked;
+    if (kind === RETURNED) {
+      engine.settleValue(generation, start, result);
+      return result as T;
     }
-    if (thenable) {
-      Promise.resolve(result).then(undefined, () => {});
-      const error = new TypeError('callSync() got a promise from `fn`; use call() for async functions');
-      engine.settleIgnored(generation, error);
-      throw error;
+    if (kind === THREW) {
+      engine.settleError(generation, start, result);
+      if (!fallbackApplies(engine, fallback, result)) throw result;
+      engine.noteFallback(result);
+      return (fallback as Fallback<F>)(result, FAST_CONTEXT) as F;
     }
-    engine.settleValue(generation, start, result);
-    return result;
+    // A promise or a thenable: the caller's mistake. Its outcome is ignored, its rejection handled.
+    follow(result, kind === PROMISED, ignore, ignore);
+    const error = new TypeError('callSync() got a promise from `fn`; use call() for async functions');
+    engine.settleIgnored(generation, error);
+    throw error;
   }
 
   /**
    * Wraps `fn` so that every call goes through the breaker (decorator style). `this` is forwarded.
+   * With `cache` or `coalesce`, each call is keyed by their `key(...args)` (default: the arguments as
+   * JSON).
    * @returns A function with `fn`'s parameters returning a promise of its result.
    * @throws TypeError when `fn` is not a function.
    */
@@ -213,9 +216,26 @@ export class CircuitBreaker<F = never> {
   ): (this: This, ...args: A) => Promise<R | F> {
     if (typeof fn !== 'function') throw new TypeError(expected('fn', 'a function', fn));
     const breaker = this;
+    const options = this.#engine.options;
+    if (options.cache === undefined && options.coalesce === undefined) {
+      return function (this: This, ...args: A): Promise<R | F> {
+        return breaker.call(() => fn.apply(this, args));
+      };
+    }
     return function (this: This, ...args: A): Promise<R | F> {
-      return breaker.call(() => fn.apply(this, args));
+      const keyed = keyOptions(options, args);
+      if (keyed instanceof Promise) return keyed;
+      return breaker.call(() => fn.apply(this, args), keyed);
     };
+  }
+
+  /**
+   * Forgets cached successes (`cache` option): the one for `key`, or all of them. Calls in flight
+   * that are shared (`coalesce`) are not affected.
+   * @param key - A call's key; without it the whole cache is cleared.
+   */
+  clearCache(key?: string): void {
+    existingKeyedCalls(this.#engine)?.cache?.clear(key);
   }
 
   /**
@@ -326,11 +346,31 @@ export class CircuitBreaker<F = never> {
     const adaptive = automaton.rules.adaptive;
     return adaptive === undefined
       ? { version: 1, ...saved }
-      : { version: 2, ...saved, baseline: adaptive.baseline() };
+      : { version: 2, ...saved, baseline: adaptive.saved() };
   }
 
   /** Clears the breaker's timers and listeners. Calls in flight still settle; later calls are refused. */
   dispose(): void {
     this.#engine.dispose();
   }
+
+  /** What `console.log(breaker)` prints in Node: `CircuitBreaker { name: 'db', state: 'closed', ... }`. */
+  [Symbol.for('nodejs.util.inspect.custom')](depth: number, options: unknown, inspect?: Inspect): string {
+    return inspectBreaker(this, depth, options, inspect);
+  }
+}
+
+/**
+ * The name of a breaker restored from `saved`: the one given, which must be the snapshot's, or the
+ * snapshot's when none was given (the default name would never match).
+ */
+function restoredName(saved: CircuitBreakerSnapshot, resolved: string, given: string | undefined): string {
+  if (typeof saved.name !== 'string' || saved.name === '') {
+    throw new TypeError(expected('initialState.name', 'the name of the breaker that saved it', saved.name));
+  }
+  if (given === undefined || saved.name === resolved) return saved.name;
+  throw new TypeError(
+    `\`initialState\` was saved by breaker '${saved.name}', but this breaker is named '${resolved}': a snapshot ` +
+      `restores the breaker that saved it. Give \`name: '${saved.name}'\` (or leave \`name\` out to take the snapshot's)`,
+  );
 }

@@ -6,9 +6,14 @@ export type CircuitState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'fo
 
 /** Named constants for {@link CircuitState}. */
 export const CircuitState = Object.freeze({
+  /** Calls pass; outcomes are counted. */
   Closed: 'closed',
+  /** Calls fail fast until the open period ends. */
   Open: 'open',
+  /** A few trial calls test recovery. */
   HalfOpen: 'half_open',
+  /** Every call is refused until `reset()`. */
   ForcedOpen: 'forced_open',
+  /** Every call is admitted and counted, never tripping, until `reset()`. */
   ForcedClosed: 'forced_closed',
 } as const);

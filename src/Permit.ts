@@ -66,13 +66,15 @@ export class Permit implements Disposable {
   private constructor(engine: Engine, generation: number, timeout: number | undefined) {
     this.#engine = engine;
     this.#generation = generation;
-    this.#start = engine.recorder.startTime();
     if (timeout === undefined) {
+      this.#start = engine.recorder.startTime();
       this.#deadline = undefined;
       return;
     }
+    // With a timeout the permit is timed (one clock read, which its deadline needs anyway).
+    this.#start = engine.clock.now();
     this.#deadline = new PermitDeadline(this, timeout);
-    engine.scheduler().schedule(this.#deadline, timeout);
+    engine.scheduler().schedule(this.#deadline, timeout, this.#start);
   }
 
   /** Aborts when the permit's timeout elapses (never, without a timeout). */

@@ -1,5 +1,17 @@
+/**
+ * The core: `CircuitBreaker`, the registry, retry, `@protect`, the errors, presets, configuration from
+ * the environment, `FakeClock` and the `StateStore` seam. No dependencies, no `node:` imports.
+ * @module breakwater
+ */
 export { CircuitBreaker } from './CircuitBreaker.js';
 export { CircuitState } from './CircuitState.js';
+export type {
+  CacheOptions,
+  CoalesceOptions,
+  KeyFunction,
+  ResolvedCache,
+  ResolvedCoalesce,
+} from './cache/cacheOptions.js';
 export type { Clock } from './clock/Clock.js';
 export { systemClock } from './clock/Clock.js';
 export type { FakeClockOptions, FakeTimerHandle } from './clock/FakeClock.js';
@@ -29,7 +41,9 @@ export type {
 } from './events.js';
 export type {
   AdaptiveThresholdMetrics,
+  CacheMetrics,
   CircuitBreakerMetrics,
+  CoalesceMetrics,
   ThrottleMetrics,
   TransitionCounts,
 } from './metrics.js';

@@ -7,14 +7,28 @@ export type TransitionCounts = {
   readonly [From in CircuitState]?: { readonly [To in CircuitState]?: number };
 };
 
-/** What an adaptive failure-rate rule has learned (`metrics().adaptive`). */
+/**
+ * What an adaptive failure-rate rule has learned, and how close its detector is to opening
+ * (`metrics().adaptive`). The rule is described at `AdaptiveThresholdOptions`.
+ */
 export interface AdaptiveThresholdMetrics {
   /** The dependency's learned normal failure rate p̂ (0 before it has learned anything). */
   readonly baseline: number;
-  /** The threshold the rule trips above now (its `max` until the baseline is learned). */
+  /**
+   * The failure rate at which the detector opens within a window's calls, starting from no
+   * evidence: (h/n − ln((1 − p1)/(1 − p0))) / (ln(p1/p0) − ln((1 − p1)/(1 − p0))), n the count
+   * window's size (a time window: the calls it holds, at least `minimumCalls`), clamped to
+   * [`min`, `max`]. A smaller rise held for longer opens it too. `max` until the baseline is learned.
+   */
   readonly threshold: number;
   /** Whether the baseline has seen 10 windows' worth of calls (before that, `max` applies). */
   readonly learned: boolean;
+  /**
+   * The detector's statistic as a share of the level that opens the breaker, in [0, 1]: 0 when the
+   * failures match the baseline, 1 when it opens (or would, but for `min`). Above 0.5 it is alarmed:
+   * while the window's failure rate is at least `min`, nothing is learned.
+   */
+  readonly alarm: number;
 }
 
 /** The client-side throttle's figures (`metrics().throttle`), over its `duration`. */
@@ -27,16 +41,42 @@ export interface ThrottleMetrics {
   readonly accepts: number;
 }
 
+/** The cache's figures (`metrics().cache`), since the breaker was created. */
+export interface CacheMetrics {
+  /** Calls with a key served from the cache. */
+  readonly hits: number;
+  /** Calls with a key that found no fresh value. */
+  readonly misses: number;
+  /** Entries held now (at most `cache.maxEntries`). */
+  readonly size: number;
+}
+
+/** Request coalescing's figures (`metrics().coalesce`), since the breaker was created. */
+export interface CoalesceMetrics {
+  /** Calls with a key that joined a call in flight. */
+  readonly hits: number;
+  /** Calls with a key that made their own call. */
+  readonly misses: number;
+  /** Calls in flight that may be joined now. */
+  readonly inFlight: number;
+}
+
 /**
  * A snapshot of a breaker's figures (`breaker.metrics()`). Cumulative counts run since creation or
  * the last `reset()`; `totalCalls` = `successfulCalls + failedCalls + rejectedCalls + ignoredCalls`.
- * Window figures (`failureRate`, `slowCallRate`, `windowCalls`) are frozen while open.
+ * Window figures (`failureRate`, `successRate`, `slowCallRate`, `windowCalls`,
+ * `consecutiveFailures`) are frozen from the moment the breaker opens until it closes: while open,
+ * half-open (its trials count in their round, not in the window) and re-opened after a failed trial,
+ * they show what tripped it (with the trial's failure in `lastError`).
  */
 export interface CircuitBreakerMetrics {
+  /** The breaker's name. */
   readonly name: string;
+  /** Its state when read. */
   readonly state: CircuitState;
   /** Every call made, refused ones included. */
   readonly totalCalls: number;
+  /** Calls that succeeded. */
   readonly successfulCalls: number;
   /** Failures, timeouts included. */
   readonly failedCalls: number;
@@ -52,6 +92,7 @@ export interface CircuitBreakerMetrics {
   readonly fallbacks: number;
   /** Calls admitted and not settled yet (trials included). */
   readonly inFlight: number;
+  /** Failures in a row since the last success (frozen while open). */
   readonly consecutiveFailures: number;
   /** Failures / calls in the window; 0 when it is empty. */
   readonly failureRate: number;
@@ -65,7 +106,11 @@ export interface CircuitBreakerMetrics {
   readonly latency: LatencySummary;
   /** Epoch ms of the last failure, or `null`. */
   readonly lastFailureAt: number | null;
-  /** Message of the last failure, or `null`. */
+  /**
+   * The last failure, described: `Name: message` for an error, the status for a result that
+   * `isResultFailure` marked (`Response 503 Service Unavailable`), else the value as `String()`
+   * prints it; `[unprintable value]` when nothing about it can be read. `null` before any failure.
+   */
   readonly lastError: string | null;
   /** Transitions since creation or the last reset. */
   readonly stateTransitions: number;
@@ -89,4 +134,14 @@ export interface CircuitBreakerMetrics {
   readonly adaptive: AdaptiveThresholdMetrics | null;
   /** With `throttle`: its rejection probability and counts; otherwise `null`. */
   readonly throttle: ThrottleMetrics | null;
+  /**
+   * With `cache`: its hits, misses and size; otherwise `null`. A call served from the cache is not
+   * a call of the function: it is counted here, not in `totalCalls`.
+   */
+  readonly cache: CacheMetrics | null;
+  /**
+   * With `coalesce`: its hits, misses and calls in flight; otherwise `null`. A caller that joined a
+   * call is counted here, not in `totalCalls` (the call it joined is counted once).
+   */
+  readonly coalesce: CoalesceMetrics | null;
 }

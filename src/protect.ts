@@ -1,4 +1,5 @@
 import { CircuitBreaker } from './CircuitBreaker.js';
+import { keyOptions } from './cache/keyOptions.js';
 import { expected } from './options/describe.js';
 import { mergeOptions } from './options/mergeOptions.js';
 import { resolveOptions } from './options/resolveOptions.js';
@@ -26,7 +27,10 @@ export interface ProtectDecorator {
     method: AsyncMethod<This, A, T>,
     context: ClassMethodDecoratorContext<This, AsyncMethod<This, A, T>>,
   ): AsyncMethod<This, A, T>;
-  /** Legacy decorators (`experimentalDecorators: true`). */
+  /**
+   * Legacy decorators (`experimentalDecorators: true`).
+   * @typeParam M - The decorated method's type.
+   */
   <M extends (...args: never[]) => Promise<unknown>>(
     target: object,
     propertyKey: string | symbol,
@@ -67,7 +71,14 @@ export function protect(nameOrBreaker: string | CircuitBreaker, options?: Protec
       } catch (error) {
         return Promise.reject(error);
       }
-      return breaker.call(() => method.apply(this, args));
+      const options = breaker.options;
+      if (options.cache === undefined && options.coalesce === undefined) {
+        return breaker.call(() => method.apply(this, args));
+      }
+      // With a cache or coalescing, the call is keyed by the breaker's `key(...args)`.
+      const keyed = keyOptions(options, args);
+      if (keyed instanceof Promise) return keyed;
+      return breaker.call(() => method.apply(this, args), keyed);
     };
   return ((method: unknown, context: unknown, descriptor?: PropertyDescriptor): unknown => {
     if (typeof context === 'string' || typeof context === 'symbol') {

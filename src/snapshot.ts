@@ -9,7 +9,9 @@ import { tooLongForTimer } from './options/validate.js';
 export interface CircuitBreakerSnapshot {
   /** Format version: 2 (1, without `baseline`, is still read). */
   readonly version: 1 | 2;
+  /** The name of the breaker that saved it (a breaker restores only its own snapshot). */
   readonly name: string;
+  /** Its state when saved. */
   readonly state: CircuitState;
   /** Ms of the open period left when saved (0 unless open). */
   readonly remainingOpenMs: number;
@@ -24,14 +26,23 @@ export interface CircuitBreakerSnapshot {
   readonly baseline?: SavedBaseline | null;
 }
 
-/** An adaptive rule's learned baseline, in a snapshot. */
+/**
+ * An adaptive rule's learned baseline, in a snapshot. Snapshots of the first adaptive rule (with
+ * `evaluations` and no `learned`) are still read: the rate and the calls carry over, and it counts
+ * as learned when it had made its warm-up's evaluations.
+ */
 export interface SavedBaseline {
   /** The learned normal failure rate, in [0, 1]. */
   readonly failureRate: number;
-  /** Calls behind it (decayed). */
+  /** Calls behind it (a decayed count). */
   readonly calls: number;
-  /** Evaluations made while learning (the warm-up counts them). */
-  readonly evaluations: number;
+  /** Whether it had seen 10 windows' worth of calls (the detector was on). */
+  readonly learned?: boolean;
+  /**
+   * @deprecated Written by the first adaptive rule only: its evaluations while learning, read in
+   * place of `learned` when that is absent.
+   */
+  readonly evaluations?: number;
 }
 
 const STATES: ReadonlySet<string> = new Set(['closed', 'open', 'half_open', 'forced_open', 'forced_closed']);
@@ -67,25 +78,19 @@ export function validateSnapshot(value: unknown): CircuitBreakerSnapshot {
   if (baseline !== undefined && baseline !== null) {
     if (typeof baseline !== 'object') {
       throw new TypeError(
-        expected('initialState.baseline', 'an object { failureRate, calls, evaluations } or null', baseline),
+        expected('initialState.baseline', 'an object { failureRate, calls, learned } or null', baseline),
       );
     }
     const b = baseline as Record<string, unknown>;
-    number(b, 'failureRate', 'a number in [0, 1]', (n) => n >= 0 && n <= 1, 'initialState.baseline');
-    number(
-      b,
-      'calls',
-      'a number >= 0',
-      (n) => n >= 0 && n < Number.POSITIVE_INFINITY,
-      'initialState.baseline',
-    );
-    number(
-      b,
-      'evaluations',
-      'an integer >= 0',
-      (n) => Number.isInteger(n) && n >= 0,
-      'initialState.baseline',
-    );
+    const path = 'initialState.baseline';
+    number(b, 'failureRate', 'a number in [0, 1]', (n) => n >= 0 && n <= 1, path);
+    number(b, 'calls', 'a number >= 0', (n) => n >= 0 && n < Number.POSITIVE_INFINITY, path);
+    if (b.learned !== undefined && typeof b.learned !== 'boolean') {
+      throw new TypeError(expected(`${path}.learned`, 'a boolean', b.learned));
+    }
+    if (b.evaluations !== undefined) {
+      number(b, 'evaluations', 'an integer >= 0', (n) => Number.isInteger(n) && n >= 0, path);
+    }
   }
   return snapshot as unknown as CircuitBreakerSnapshot;
 }

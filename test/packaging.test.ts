@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +60,8 @@ describe('the published package', () => {
 
   it('declares nothing internal: no class of the engine, the call path or the options appears in the published types', () => {
     // Every class declared in the internal folders, and the registry's accumulator.
-    const internalDirs = ['engine', 'call', 'options', 'window'];
-    const internal = new Set<string>(['GroupTotals']);
+    const internalDirs = ['engine', 'call', 'options', 'window', 'cache'];
+    const internal = new Set<string>(['GroupTotals', 'Firing']);
     for (const folder of internalDirs) {
       for (const file of readdirSync(join(root, 'src', folder))) {
         if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
@@ -134,6 +143,74 @@ describe('the published package', () => {
     visit('redis/index.js');
     expect(seen.has('redis/index.js')).toBe(true);
   });
+
+  it('gives breakwater/opossum to import and to require(): the class itself, as opossum does', () => {
+    const esm = `
+      import CircuitBreaker, { MemoryCache, Status } from 'breakwater/opossum';
+      const breaker = new CircuitBreaker((x) => Promise.resolve(x * 2), { name: 'double' });
+      console.log(await breaker.fire(21), breaker.opened, typeof MemoryCache, typeof Status);
+      breaker.shutdown();
+    `;
+    expect(
+      execFileSync(process.execPath, ['--input-type=module', '-e', esm], {
+        cwd: dir,
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('42 false function function');
+    const cjs = `
+      const CircuitBreaker = require('breakwater/opossum');
+      const breaker = new CircuitBreaker(function double(x) { return x * 2; });
+      breaker.fire(4).then((value) => {
+        console.log(typeof CircuitBreaker, value, breaker.name, typeof CircuitBreaker.MemoryCache);
+        breaker.shutdown();
+      });
+    `;
+    expect(
+      execFileSync(process.execPath, ['--input-type=commonjs', '-e', cjs], {
+        cwd: dir,
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('function 8 double function');
+  });
+
+  it('types breakwater/opossum the way @types/opossum users write code', () => {
+    const file = join(dir, 'opossum-user.ts');
+    writeFileSync(
+      file,
+      `import CircuitBreaker from 'breakwater/opossum';
+      const options: CircuitBreaker.Options<[number]> = { timeout: 3000, errorThresholdPercentage: 50, resetTimeout: 30000 };
+      const breaker = new CircuitBreaker(async (x: number) => x * 2, options);
+      breaker.fallback(() => 0);
+      breaker.on('success', (result: number, latencyMs: number) => console.log(result, latencyMs));
+      breaker.on('failure', (error, latencyMs, args) => console.log(error, latencyMs, args[0]));
+      breaker.on('halfOpen', (resetTimeout: number) => console.log(resetTimeout));
+      const doubled: Promise<number> = breaker.fire(21);
+      const stats: CircuitBreaker.Stats = breaker.stats;
+      console.log(doubled, stats.fires, breaker.opened, breaker.status.window.length, breaker.breaker.state);
+      // @ts-expect-error fire() takes the action's parameters
+      breaker.fire('21');
+      `,
+    );
+    const run = () =>
+      execFileSync(
+        bin('tsc'),
+        [
+          '--ignoreConfig',
+          '--noEmit',
+          '--strict',
+          '--module',
+          'nodenext',
+          '--target',
+          'es2022',
+          '--skipLibCheck',
+          '--types',
+          'node',
+          file,
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+    expect(run).not.toThrow();
+  }, 60_000); // tsc on a cold cache takes 15 s, more on a busy machine
 
   it('passes publint', () => {
     const output = execFileSync(bin('publint'), ['--strict'], { cwd: dir, encoding: 'utf8' });

@@ -1,7 +1,11 @@
 import type { Claim } from './claims.js';
 import type { Condition, DependencyModel } from './Dependency.js';
 import type { Timeline } from './measures.js';
+import { Random, streamSeed } from './Random.js';
 import type { Variant } from './Variant.js';
+
+/** The random stream of a fault's seeded end (simulate.ts draws from streams 0 to 2). */
+const FAULT_END = 8;
 
 /** A fault of the dependency, active in [start, end) ms of simulated time. */
 export interface Fault {
@@ -11,6 +15,12 @@ export interface Fault {
   readonly end: number;
   /** The capacity during a brown-out, as a share of normal. */
   readonly capacity?: number;
+  /**
+   * Ms by which each seed's fault ends later, drawn uniformly in [0, endJitter) (the same draw for
+   * every variant of the seed): a breaker that opens and closes through the fault is then caught
+   * at any point of its cycle when the fault ends, not at the same point on every seed. @default 0
+   */
+  readonly endJitter?: number;
 }
 
 /** One scenario: the traffic, the dependency, its fault, and the variants compared on it. */
@@ -59,4 +69,18 @@ export function conditions(scenario: Scenario): (time: number) => Condition {
 export function faultActive(scenario: Scenario, time: number): boolean {
   const fault = scenario.fault;
   return fault !== undefined && time >= fault.start && time < fault.end;
+}
+
+/**
+ * The scenario as one seed runs it: with a fault's `endJitter`, the fault ends later by a draw of
+ * the seed's own stream.
+ * @param scenario - The scenario.
+ * @param seed - The run's seed.
+ * @returns The scenario itself, or a copy with the fault's end moved.
+ */
+export function forSeed(scenario: Scenario, seed: number): Scenario {
+  const fault = scenario.fault;
+  if (fault?.endJitter === undefined) return scenario;
+  const end = fault.end + new Random(streamSeed(seed, FAULT_END)).next() * fault.endJitter;
+  return { ...scenario, fault: { ...fault, end } };
 }

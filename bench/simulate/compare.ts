@@ -1,6 +1,6 @@
 import { type Feature, missingFeatures } from './features.js';
 import { type Measures, measure } from './measures.js';
-import type { Scenario } from './Scenario.js';
+import { forSeed, type Scenario } from './Scenario.js';
 import { simulate } from './simulate.js';
 import { type Summary, summarize } from './summary.js';
 import type { Variant } from './Variant.js';
@@ -25,7 +25,8 @@ export interface ScenarioResult {
 
 /**
  * Runs every variant of a scenario once per seed (the same seeds, so the same traffic, for all).
- * Variants whose features this build lacks are reported as pending and not run.
+ * Variants whose features this build lacks are reported as pending and not run. A fault with an
+ * `endJitter` ends at each seed's own time ({@link forSeed}).
  * @param scenario - The scenario.
  * @param seeds - At least one seed.
  * @returns The results, in the scenario's variant order.
@@ -39,7 +40,10 @@ export async function compareVariants(scenario: Scenario, seeds: readonly number
       continue;
     }
     const runs: Measures[] = [];
-    for (const seed of seeds) runs.push(measure(await simulate(scenario, variant, seed), scenario));
+    for (const seed of seeds) {
+      const run = forSeed(scenario, seed);
+      runs.push(measure(await simulate(run, variant, seed), run));
+    }
     variants.push({ variant, missing, runs, summary: summarize(runs) });
   }
   return { scenario, seeds, variants };

@@ -72,13 +72,15 @@ during the fault; *never*: it never recovered in the run.`;
  * the seeds and the reading.
  * @param results - Every scenario's results, in order.
  * @param context - Seeds, time taken, machine.
+ * @param extra - A section after the scenarios (the learned threshold's), whose verdicts count too.
  * @returns The markdown, and every claim's verdict.
  */
 export function markdownReport(
   results: readonly ScenarioResult[],
   context: ReportContext,
-): { markdown: string; verdicts: Verdict[] } {
-  const verdicts: Verdict[] = [];
+  extra?: { readonly markdown: string; readonly verdicts: readonly Pick<Verdict, 'verdict' | 'text'>[] },
+): { markdown: string; verdicts: Pick<Verdict, 'verdict' | 'text'>[] } {
+  const verdicts: Pick<Verdict, 'verdict' | 'text'>[] = [];
   const sections = results.map((result) => {
     const read = reading(result);
     verdicts.push(...read.verdicts);
@@ -100,6 +102,10 @@ ${markdownTable(result, showRange)}
 
 ${read.markdown}`;
   });
+  if (extra !== undefined) {
+    sections.push(extra.markdown);
+    verdicts.push(...extra.verdicts);
+  }
   const count = (verdict: Verdict['verdict']) => verdicts.filter((v) => v.verdict === verdict).length;
   const seeds = context.seeds;
   const markdown = `# Simulation: what adaptive protection buys

@@ -89,14 +89,15 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Brown-out: capacity drops to 40%',
     summary:
       'After 3 normal minutes the dependency keeps working at 40% of its capacity (80 calls/s against ' +
-      '120 offered) for 2 minutes, then recovers for 5. Its queue fills and its latency passes the ' +
-      "client's timeout: served or not, calls fail.",
+      '120 offered) for 2 to 2.5 minutes (the end is drawn per seed, the same for every variant, so ' +
+      'that it falls anywhere in a breaker’s open and close cycle), then recovers. Its queue fills and ' +
+      "its latency passes the client's timeout: served or not, calls fail.",
     rate: RATE,
     duration: 10 * MINUTE,
     clientTimeout: TIMEOUT,
     model: MODEL,
     errorRate: 0.001,
-    fault: { kind: 'brownout', start: 3 * MINUTE, end: 5 * MINUTE, capacity: 0.4 },
+    fault: { kind: 'brownout', start: 3 * MINUTE, end: 5 * MINUTE, endJitter: 30_000, capacity: 0.4 },
     breaker: BREAKER,
     variants: FIVE,
     claims: [

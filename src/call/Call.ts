@@ -2,6 +2,7 @@ import type { Engine } from '../engine/Engine.js';
 import { CircuitBreakerTimeoutError } from '../errors/CircuitBreakerTimeoutError.js';
 import type { CallContext, Fallback, Protected } from '../options.js';
 import { neverAborted } from './context.js';
+import { capture, captured, follow, invoke, invoked, PROMISED, RETURNED, THREW } from './invoke.js';
 import type { Deadline, DeadlineBucket } from './TimeoutScheduler.js';
 
 /**
@@ -39,7 +40,7 @@ export class Call<T> implements CallContext, Deadline {
   static #keepShape: unknown;
   static {
     Call.#keepShape = new Call<unknown>(
-      { recorder: { startTime: () => Number.NaN } } as unknown as Engine,
+      { clock: { now: () => 0 } } as unknown as Engine,
       0,
       1000,
       undefined,
@@ -75,7 +76,9 @@ export class Call<T> implements CallContext, Deadline {
     this.#timeout = timeout;
     this.#callerSignal = callerSignal;
     this.#fallback = fallback;
-    this.#start = engine.recorder.startTime();
+    // With a timeout every call is timed (one clock read, which its deadline needs anyway); without
+    // one, the recorder's sample decides.
+    this.#start = timeout === false ? engine.recorder.startTime() : engine.clock.now();
   }
 
   get signal(): AbortSignal {
@@ -90,12 +93,7 @@ export class Call<T> implements CallContext, Deadline {
     const promise = new Promise<T>(capture);
     this.#resolve = captured.resolve as (value: T | PromiseLike<T>) => void;
     this.#reject = captured.reject;
-    if (this.#timeout !== false) {
-      // One clock read: the call's start when it is timed, else just for its deadline.
-      const start = this.#start;
-      const engine = this.#engine;
-      engine.scheduler().schedule(this, this.#timeout, Number.isNaN(start) ? engine.clock.now() : start);
-    }
+    if (this.#timeout !== false) this.#engine.scheduler().schedule(this, this.#timeout, this.#start);
     try {
       this.#callerSignal?.addEventListener('abort', this);
     } catch (error) {
@@ -106,29 +104,17 @@ export class Call<T> implements CallContext, Deadline {
       reject(error);
       return promise;
     }
-    let result: T | PromiseLike<T>;
-    try {
-      result = fn(this);
-      if (result instanceof Promise) {
-        result.then(
-          (value: T) => this.#onValue(value),
-          (error: unknown) => this.#onError(error),
-        );
-        return promise;
-      }
-      if (!isThenable(result)) {
-        this.#onValue(result as T);
-        return promise;
-      }
-    } catch (error) {
-      // `fn` threw, or the `then` getter of what it returned did.
-      this.#onError(error);
-      return promise;
-    }
-    Promise.resolve(result).then(
-      (value: T) => this.#onValue(value),
-      (error: unknown) => this.#onError(error),
-    );
+    const result = invoke(fn, this);
+    const kind = invoked;
+    if (kind === RETURNED) this.#onValue(result as T);
+    else if (kind === THREW) this.#onError(result);
+    else
+      follow<T>(
+        result,
+        kind === PROMISED,
+        (value) => this.#onValue(value),
+        (error) => this.#onError(error),
+      );
     return promise;
   }
 
@@ -137,7 +123,13 @@ export class Call<T> implements CallContext, Deadline {
     const reject = this.#reject;
     if (reject === undefined) return;
     this.#finish();
-    const reason = this.#callerSignal?.reason;
+    let reason: unknown;
+    try {
+      reason = this.#callerSignal?.reason;
+    } catch (error) {
+      // A signal-like object whose `reason` throws: that is the reason (a listener must not throw).
+      reason = error;
+    }
     this.#abort(reason);
     this.#engine.settleIgnored(this.#generation, reason);
     reject(reason);
@@ -212,29 +204,4 @@ export class Call<T> implements CallContext, Deadline {
       // A signal-like object whose removeEventListener throws: nothing to release.
     }
   }
-}
-
-/**
- * The resolving functions of the promise being built: one shared executor stores them here, so that
- * a call allocates no executor closure of its own. Read right after `new Promise(capture)`.
- */
-const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {
-  resolve: () => {},
-  reject: () => {},
-};
-
-function capture(resolve: (value: never) => void, reject: (error: unknown) => void): void {
-  captured.resolve = resolve as (value: unknown) => void;
-  captured.reject = reject;
-}
-
-/**
- * @internal Whether `value` is a thenable. Reading `then` may throw (a getter): the caller catches.
- */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

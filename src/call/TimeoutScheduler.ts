@@ -119,11 +119,16 @@ export class TimeoutScheduler {
   }
 
   #fire(bucket: DeadlineBucket): void {
-    const now = this.#clock.now();
-    if (bucket.head !== undefined && now < bucket.at) {
-      // Timers run on the event loop's clock, which can lag `clock.now()`: never expire early.
-      bucket.handle = this.#clock.setTimeout(() => this.#fire(bucket), Math.ceil(bucket.at - now));
-      return;
+    try {
+      const now = this.#clock.now();
+      if (bucket.head !== undefined && now < bucket.at) {
+        // Timers run on the event loop's clock, which can lag `clock.now()`: never expire early.
+        bucket.handle = this.#clock.setTimeout(() => this.#fire(bucket), Math.ceil(bucket.at - now));
+        return;
+      }
+    } catch {
+      // A clock that cannot be read or cannot set a timer (user clocks are guarded, so this is a
+      // last resort): expire now rather than leave the calls waiting, and never throw from a timer.
     }
     this.#forget(bucket);
     this.#spent = bucket.handle;

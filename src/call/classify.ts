@@ -7,13 +7,22 @@ export interface Reporter {
 
 /**
  * @internal Whether a thrown `error` counts as a failure: `include` (an allow-list), `exclude`
- * (business errors) and `isFailure` must all agree. A classifier that throws is reported and the
+ * (business errors) and `isFailure` must all agree. Never throws: an error that cannot be
+ * classified (`instanceof` throws: a Proxy whose `getPrototypeOf` trap throws, a revoked Proxy, a
+ * class whose `Symbol.hasInstance` throws) and a classifier that throws are reported, and the
  * default applies: the error counts.
  */
 export function countsAsFailure(options: ResolvedOptions, error: unknown, reporter: Reporter): boolean {
   const { include, exclude, isFailure } = options;
-  if (include.length > 0 && !instanceOfAny(error, include)) return false;
-  if (exclude.length > 0 && instanceOfAny(error, exclude)) return false;
+  if (include.length > 0 || exclude.length > 0) {
+    try {
+      if (include.length > 0 && !instanceOfAny(error, include)) return false;
+      if (exclude.length > 0 && instanceOfAny(error, exclude)) return false;
+    } catch (thrown) {
+      reporter.reportError(thrown, 'include/exclude could not classify an error; counting it as a failure');
+      return true;
+    }
+  }
   if (isFailure === undefined) return true;
   try {
     return Boolean(isFailure(error));

@@ -1,44 +1,34 @@
 import type { Engine } from '../engine/Engine.js';
-import { isThenable } from './Call.js';
+import { adopt, follow, PROMISED, RETURNED, THREW } from './invoke.js';
 
-// The fast path's rarer branches, each in a function of its own: closures created in `call()` itself
+// The fast path's rarer branches, in a function of their own: closures created in `call()` itself
 // would make V8 give `call()` a function context on every call, sampled or not.
 
-/** @internal Settles a timed call (the latency sample, or every call when timing is needed) with `promise`. */
-export function observeTimed(
-  engine: Engine,
-  promise: PromiseLike<unknown>,
-  generation: number,
-  start: number,
-): void {
-  promise.then(
-    (value) => engine.settleValue(generation, start, value),
-    (error: unknown) => engine.settleError(generation, start, error),
-  );
-}
-
 /**
- * @internal `fn` returned something other than a native promise: a thenable is adopted, a plain
- * value settles at once. Reading a throwing `then` getter fails the call like a throw from `fn`.
+ * @internal Settles a fast-path call other than an untimed native promise: a value or a throw at
+ * once, a timed promise (the latency sample, or every call when timing is needed) or any thenable
+ * when it settles. `kind` is what {@link invoke} found. Returns the caller's promise; never throws.
  */
-export function settleOther<T>(
+export function settleFast<T>(
   engine: Engine,
   result: unknown,
+  kind: number,
   generation: number,
   start: number,
 ): Promise<T> {
-  let thenable: boolean;
-  try {
-    thenable = isThenable(result);
-  } catch (error) {
-    engine.settleError(generation, start, error);
-    return Promise.reject(error);
-  }
-  if (!thenable) {
+  if (kind === RETURNED) {
     engine.settleValue(generation, start, result);
-    return Promise.resolve(result as T);
+    return adopt(result);
   }
-  const adopted = Promise.resolve(result as PromiseLike<T>);
-  observeTimed(engine, adopted, generation, start);
-  return adopted;
+  if (kind === THREW) {
+    engine.settleError(generation, start, result);
+    return Promise.reject(result);
+  }
+  if (Number.isNaN(start)) return engine.observe(result, generation, kind === PROMISED);
+  return follow<T>(
+    result,
+    kind === PROMISED,
+    (value) => engine.settleValue(generation, start, value),
+    (error: unknown) => engine.settleError(generation, start, error),
+  );
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { closestName } from '../options/closestName.js';
 import type { CliIo, Command } from './Command.js';
 import { commands } from './commands/index.js';
 import { UsageError } from './UsageError.js';
@@ -12,6 +13,7 @@ import { UsageError } from './UsageError.js';
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  let command: Command | undefined;
   try {
     if (name === undefined) {
       io.err(usage());
@@ -26,7 +28,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(`${version()}\n`);
       return 0;
     }
-    const command = find(name);
+    command = find(name);
     if (args.includes('--help') || args.includes('-h')) {
       io.out(command.help);
       return 0;
@@ -34,7 +36,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command.run(args, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`breakwater: ${error.message.trimEnd()}\n`);
+    // The command's usage line under the message: what a correct command line looks like.
+    const usageLine = command?.help.split('\n', 1)[0];
+    io.err(`breakwater: ${error.message.trimEnd()}\n${usageLine === undefined ? '' : `${usageLine}\n`}`);
     return 2;
   }
 }
@@ -42,8 +46,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 function find(name: string): Command {
   const command = commands.find((candidate) => candidate.name === name);
   if (command !== undefined) return command;
-  const known = commands.map((candidate) => candidate.name).join(', ');
-  throw new UsageError(`unknown command \`${name}\`. Commands: ${known}. See \`breakwater --help\`.`);
+  if (name.startsWith('-')) {
+    throw new UsageError(
+      `unknown option \`${name}\`: options go after the command (\`breakwater <command> [options]\`). See \`breakwater --help\`.`,
+    );
+  }
+  const names = commands.map((candidate) => candidate.name);
+  const closest = closestName(name, names);
+  const hint = closest === undefined ? '' : ` Did you mean \`${closest}\`?`;
+  throw new UsageError(
+    `unknown command \`${name}\`.${hint} Commands: ${names.join(', ')}. See \`breakwater --help\`.`,
+  );
 }
 
 function usage(): string {

@@ -29,9 +29,16 @@ export const systemClock: Clock = Object.freeze({
   clearTimeout: (handle: unknown): void => clearTimeout(handle as Parameters<typeof clearTimeout>[0]),
 });
 
-/** @internal Schedules a timer that never keeps the process alive (a no-op where timers cannot be unref'd). */
+/**
+ * @internal Schedules a timer that never keeps the process alive (a no-op where timers cannot be
+ * unref'd, or where a handle's `unref` fails: the timer is then an ordinary one).
+ */
 export function setUnrefTimeout(clock: Clock, callback: () => void, ms: number): unknown {
   const handle = clock.setTimeout(callback, ms);
-  (handle as { unref?: () => void } | undefined)?.unref?.();
+  try {
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+  } catch {
+    // A user clock's handle whose unref() throws keeps the process alive until it fires; nothing more.
+  }
   return handle;
 }

@@ -1,3 +1,5 @@
+import { closestName } from '../options/closestName.js';
+import { expected } from '../options/describe.js';
 import type { Clock } from './Clock.js';
 
 /** Options of {@link FakeClock}. */
@@ -17,9 +19,13 @@ interface FakeTimer {
 
 /** The handle returned by {@link FakeClock.setTimeout}; mirrors Node's `Timeout`. */
 export interface FakeTimerHandle {
+  /** The timer's id, unique per clock. */
   readonly id: number;
+  /** Marks the timer as one that would not keep a process alive. @returns The handle. */
   unref(): FakeTimerHandle;
+  /** Marks the timer as one that would keep a process alive (the default). @returns The handle. */
   ref(): FakeTimerHandle;
+  /** Whether the timer would keep a process alive. */
   hasRef(): boolean;
 }
 
@@ -41,10 +47,24 @@ export class FakeClock implements Clock {
   #nextId = 1;
   readonly #timers = new Map<number, FakeTimer>();
 
-  /** @param options - Starting times. */
+  /**
+   * @param options - Starting times.
+   * @throws TypeError for options that are not an object, an unknown option (naming the closest), or
+   * a time that is not a number; RangeError for a time that is not finite.
+   */
   constructor(options: FakeClockOptions = {}) {
-    this.#now = options.now ?? 0;
-    this.#wallNow = options.wallNow ?? Date.now();
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(expected('options', 'an object such as { now: 0 }', options));
+    }
+    for (const key of Object.keys(options)) {
+      if (key === 'now' || key === 'wallNow') continue;
+      const near = closestName(key, ['now', 'wallNow']);
+      throw new TypeError(
+        `Unknown FakeClock option \`${key}\`; ${near === undefined ? 'the options are `now` and `wallNow`' : `did you mean \`${near}\`?`}`,
+      );
+    }
+    this.#now = time('now', options.now, 0);
+    this.#wallNow = time('wallNow', options.wallNow, Date.now());
   }
 
   /** Current monotonic time. */
@@ -87,9 +107,14 @@ export class FakeClock implements Clock {
    * Moves time forward by `ms`, running every timer that falls due, in order of due time, each with
    * the clock set to its due time. Timers scheduled by those callbacks run too if they fall due.
    * A throwing callback is rethrown after the clock has reached its target.
+   * @param ms - How far to move, a finite number >= 0.
+   * @throws TypeError when `ms` is not a number, RangeError when it is negative, NaN or infinite.
    */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`Expected \`ms\` to be a number >= 0, got \`${ms}\``);
+    if (typeof ms !== 'number') throw new TypeError(expected('ms', 'a finite number >= 0', ms));
+    if (!(ms >= 0 && ms < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(expected('ms', 'a finite number >= 0', ms));
+    }
     const target = this.#now + ms;
     let firstError: { error: unknown } | undefined;
     for (let timer = this.#nextDue(target); timer !== undefined; timer = this.#nextDue(target)) {
@@ -130,4 +155,13 @@ export class FakeClock implements Clock {
     }
     return next;
   }
+}
+
+/** A starting time: `fallback` when undefined, else a finite number of ms. */
+function time(option: 'now' | 'wallNow', value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const form = option === 'now' ? 'a finite number of ms' : 'finite epoch ms';
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(expected(option, form, value));
+  if (!Number.isFinite(value)) throw new RangeError(expected(option, form, value));
+  return value;
 }

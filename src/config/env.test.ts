@@ -190,6 +190,17 @@ describe('optionsFromEnv', () => {
       expect(() => optionsFromEnv('CB_API', { CB_API_LATENCY_SAMPLING: '2' })).toThrow(RangeError);
     });
 
+    it('a value that conflicts with a default of its nested option names the variable (found by fuzzing)', () => {
+      // A window of 0.5 ms cannot hold the default 10 buckets: the error is about `window.buckets`,
+      // which no variable set, but WINDOW_DURATION is the one to fix.
+      expect(() => optionsFromEnv('CB_API', { CB_API_WINDOW_DURATION: '0.5' })).toThrow(
+        /^`CB_API_WINDOW_DURATION` \(`"0\.5"`\): Expected `window\.buckets` to be at most window\.duration/,
+      );
+      expect(() => optionsFromEnv('CB_API', { CB_API_WINDOW_SIZE: '2000000' })).toThrow(
+        /^`CB_API_WINDOW_SIZE` \(`"2000000"`\): Expected `window\.size` to be an integer from 1 to 1000000/,
+      );
+    });
+
     it('an alias and its canonical name both set', () => {
       expect(() =>
         optionsFromEnv('CB_API', { CB_API_RESET_TIMEOUT: '30s', CB_API_RECOVERY_TIMEOUT_SECONDS: '30' }),
@@ -321,9 +332,9 @@ describe('adaptive protection from the environment', () => {
       optionsFromEnv('CB_X', {
         CB_X_ADAPTIVE_MIN: '0.02',
         CB_X_ADAPTIVE_MAX: '0.4',
-        CB_X_ADAPTIVE_SENSITIVITY: '5',
+        CB_X_ADAPTIVE_SENSITIVITY: '1.5',
       }),
-    ).toEqual({ failureRateThreshold: { adaptive: true, min: 0.02, max: 0.4, sensitivity: 5 } });
+    ).toEqual({ failureRateThreshold: { adaptive: true, min: 0.02, max: 0.4, sensitivity: 1.5 } });
     expect(
       optionsFromEnv('CB_X', {
         CB_X_THROTTLE_K: '1.5',

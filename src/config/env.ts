@@ -102,13 +102,16 @@ function checkTogether(options: CircuitBreakerOptions, found: ReadonlyMap<string
   } catch (error) {
     if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
     const option = /`([\w.]+)`/.exec(error.message)?.[1];
+    // A nested option (`window.buckets`) may fail for a sibling's value (`WINDOW_DURATION=0.5` below
+    // the default 10 buckets): the variables of its parent are involved too.
+    const parent = option?.split('.')[0];
     const involved: Found[] = [];
     for (const [name, entry] of found) {
       const target = NAMES.get(name)?.target;
       if (
         target !== undefined &&
-        option !== undefined &&
-        (target === option || target.startsWith(`${option}.`))
+        parent !== undefined &&
+        (target === parent || target.startsWith(`${parent}.`))
       )
         involved.push(entry);
     }

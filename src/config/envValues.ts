@@ -1,4 +1,5 @@
 import { expected } from '../options/describe.js';
+import { percentHint } from '../options/foreignNames.js';
 import { MAX_TIMER_MS, TIMER_LIMIT } from '../options/validate.js';
 
 /** @internal How a variable's value is read. */
@@ -45,7 +46,7 @@ export function parseValue(variable: string, raw: string, kind: ValueKind): EnvV
     case 'rate': {
       if (kind.adaptive === true && lower === 'adaptive') return 'adaptive';
       const form = `a number in (0, 1]${kind.adaptive === true ? ', `adaptive`' : ''}${orOff}`;
-      return decimal(variable, raw, value, form, (n) => n > 0 && n <= 1);
+      return decimal(variable, raw, value, form, (n) => n > 0 && n <= 1, percentHint);
     }
     case 'positive':
       return decimal(variable, raw, value, 'a number > 0', (n) => n > 0 && n < Number.POSITIVE_INFINITY);
@@ -100,9 +101,10 @@ function decimal(
   value: string,
   form: string,
   inRange: (n: number) => boolean,
+  hint: (n: number) => string = () => '',
 ): number {
   if (!DECIMAL.test(value)) throw new TypeError(expected(variable, form, raw));
   const n = Number(value);
-  if (!inRange(n)) throw new RangeError(expected(variable, form, raw));
+  if (!inRange(n)) throw new RangeError(expected(variable, form, raw) + hint(n));
   return n;
 }

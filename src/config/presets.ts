@@ -19,7 +19,9 @@ export type Preset = Readonly<CircuitBreakerOptions>;
  * ```
  */
 export const presets: {
+  /** Opens after 3 consecutive failures, tries again after 30 s. */
   readonly fastFail: Preset;
+  /** Opens after 10 consecutive failures, tries again after 120 s, doubling up to 300 s. */
   readonly resilient: Preset;
 } = Object.freeze({
   fastFail: Object.freeze({ failureThreshold: 3, resetTimeout: 30_000 }),

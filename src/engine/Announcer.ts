@@ -1,8 +1,10 @@
 import type { CircuitBreakerEventName, CircuitBreakerEvents, Listener } from '../events.js';
+import { logSafely } from '../logging/logSafely.js';
 import { closestName } from '../options/closestName.js';
 import { rate } from '../window/rate.js';
 import type { Engine } from './Engine.js';
 import { EventHub } from './EventHub.js';
+import { warnListenerError } from './listenerWarning.js';
 import type { Transition } from './Transition.js';
 import { logTransition } from './transitionLog.js';
 
@@ -21,6 +23,10 @@ export const EVENT_NAMES: readonly CircuitBreakerEventName[] = [
   'slowCall',
   'latencySample',
   'storeError',
+  'cacheHit',
+  'cacheMiss',
+  'coalesceHit',
+  'coalesceMiss',
 ];
 
 /**
@@ -59,7 +65,10 @@ export class Announcer {
       );
     }
     this.#hub ??= new EventHub<CircuitBreakerEvents>(
-      (error, name) => this.reportError(error, `a '${String(name)}' listener threw`),
+      (error, name) =>
+        this.#engine.options.logger === undefined
+          ? warnListenerError(this, this.#engine.name, String(name), error)
+          : this.reportError(error, `a '${String(name)}' listener threw`),
       () => this.#engine.listenersChanged(),
     );
     return this.#hub.on(event, listener);
@@ -88,27 +97,23 @@ export class Announcer {
   /** Sends an internal failure (a throwing listener, classifier or backoff) to `logger.error`. */
   reportError(error: unknown, what: string): void {
     const name = this.#engine.name;
-    try {
-      this.#engine.options.logger?.error(
-        { circuit_breaker: name, err: error },
-        `Circuit breaker '${name}': ${what}`,
-      );
-    } catch {
-      // Nothing may escape.
-    }
+    logSafely(
+      this.#engine.options.logger,
+      'error',
+      { circuit_breaker: name, err: error },
+      `Circuit breaker '${name}': ${what}`,
+    );
   }
 
   /** The store failed: a `warn` line and a `storeError` event; the breaker goes on locally. */
   storeError(error: unknown): void {
     const name = this.#engine.name;
-    try {
-      this.#engine.options.logger?.warn(
-        { circuit_breaker: name, err: error },
-        `Circuit breaker '${name}': the store failed; going on with local state`,
-      );
-    } catch {
-      // Nothing may escape.
-    }
+    logSafely(
+      this.#engine.options.logger,
+      'warn',
+      { circuit_breaker: name, err: error },
+      `Circuit breaker '${name}': the store failed; going on with local state`,
+    );
     if (this.has('storeError')) this.emit('storeError', { name, error });
   }
 

@@ -144,6 +144,18 @@ export class Automaton {
     if (this.isCurrent(generation) && this.#round !== undefined) this.#round.inFlight--;
   }
 
+  /**
+   * Settling a call of `generation` failed part-way (the engine caught a fault): if it was a trial
+   * that the current round still counts, its slot is freed, so that a fault never wedges half-open.
+   * Reads no clock and applies nothing.
+   */
+  abandonTrial(generation: number): void {
+    const round = this.#round;
+    if (generation === this.#generation && this.#state === 'half_open' && round !== undefined) {
+      if (round.inFlight > 0) round.inFlight--;
+    }
+  }
+
   // ---- what the outside does ---------------------------------------------------------------------
 
   /** `open(durationMs?)`: open now; without a duration, for the current period (no backoff step). */
@@ -203,6 +215,8 @@ export class Automaton {
     const openFor = remote.retryAfter ?? periods.current();
     if (remote.state === 'open' && this.#state === 'open') {
       periods.until = now + openFor;
+      // Open here already; the fleet's opening names who decided it (never this instance itself).
+      if (remote.openedBy !== undefined) periods.openedBy = remote.openedBy;
       this.arm();
       return;
     }
@@ -319,7 +333,9 @@ export class Automaton {
     this.#generation++;
     if (reason === 'reset') this.#resetGeneration = this.#generation;
     this.#round = undefined;
-    if (to === 'closed' || to === 'half_open') this.rules.clear();
+    // Only closing clears the window: open and half-open keep the figures that tripped it (a
+    // half-open round counts its trials in the round), so a failed trial re-opens with them.
+    if (to === 'closed') this.rules.clear();
     if (to === 'open' || to === 'forced_open') {
       const periods = this.periods();
       periods.openedAtWall = this.wallNow() - (engine.clock.now() - at);

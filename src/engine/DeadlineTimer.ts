@@ -41,6 +41,11 @@ export class DeadlineTimer {
 
   #fire(): void {
     this.#handle = undefined;
-    this.#owner.onDeadline();
+    try {
+      this.#owner.onDeadline();
+    } catch {
+      // onDeadline reports its own failures; nothing may escape a timer callback (it would crash
+      // the process).
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { CircuitState } from '../CircuitState.js';
 import { countsAsFailure, isResultFailure } from '../call/classify.js';
+import { follow } from '../call/invoke.js';
 import { schedulerFor, type TimeoutScheduler } from '../call/TimeoutScheduler.js';
 import type { Clock } from '../clock/Clock.js';
 import type { CircuitBreakerError } from '../errors/CircuitBreakerError.js';
@@ -226,31 +227,28 @@ export class Engine {
   }
 
   /**
-   * Settles a fast-path call admitted in `generation` when `promise` settles, with handlers made once
-   * per generation (from its second call on), so that the fast path allocates no closure per call.
+   * Settles a fast-path call admitted in `generation` when `result` (a native promise, or a thenable
+   * when not `native`) settles, with handlers made once per generation (from its second call on),
+   * so that the fast path allocates no closure per call. Returns the caller's promise; never throws.
    */
-  observe(promise: Promise<unknown>, generation: number): void {
+  observe<T>(result: unknown, generation: number, native: boolean): Promise<T> {
     if (generation === this.#handlersGeneration) {
       const ok = this.#ok;
-      if (ok !== undefined) {
-        promise.then(ok, this.#fail);
-        return;
-      }
+      if (ok !== undefined) return follow<T>(result, native, ok, this.#fail!);
     }
     const ok = (value: unknown): void => this.settleValue(generation, Number.NaN, value);
-    const fail = (error: unknown): void => {
-      this.settleError(generation, Number.NaN, error);
-    };
-    promise.then(ok, fail);
-    if (generation !== this.automaton.generation) return;
-    if (generation === this.#handlersGeneration) {
-      this.#ok = ok;
-      this.#fail = fail;
-    } else {
-      this.#handlersGeneration = generation;
-      this.#ok = undefined;
-      this.#fail = undefined;
+    const fail = (error: unknown): void => this.settleError(generation, Number.NaN, error);
+    if (generation === this.automaton.generation) {
+      if (generation === this.#handlersGeneration) {
+        this.#ok = ok;
+        this.#fail = fail;
+      } else {
+        this.#handlersGeneration = generation;
+        this.#ok = undefined;
+        this.#fail = undefined;
+      }
     }
+    return follow<T>(result, native, ok, fail);
   }
 
   /** The timeout scheduler shared by every breaker on this breaker's clock. */
@@ -259,53 +257,73 @@ export class Engine {
   }
 
   // ---- settling: each admitted call settles exactly once, through one of these ----------------------
+  // Each frees the call's slot first and never throws: a fault in the bookkeeping after it (a
+  // window that cannot be allocated, a clock or a listener that throws where nothing guards it) is
+  // reported, the call's half-open trial slot is given back, and the caller's promise settles.
 
   /** A call resolved with `value` (which `isResultFailure` may still mark as a failure). */
   settleValue(generation: number, start: number, value: unknown): void {
     this.#inFlight--;
-    if (this.options.isResultFailure !== undefined && isResultFailure(this.options, value, this)) {
-      this.countFailure(generation, start, value, false);
-    } else {
-      this.countSuccess(generation, start);
+    try {
+      if (this.options.isResultFailure !== undefined && isResultFailure(this.options, value, this)) {
+        this.countFailure(generation, start, value, false);
+      } else {
+        this.countSuccess(generation, start);
+      }
+    } catch (fault) {
+      this.settleFault(fault, generation);
     }
   }
 
-  /** A call threw `error`; returns whether it counted as a failure (else it was ignored). */
-  settleError(generation: number, start: number, error: unknown): boolean {
-    if (countsAsFailure(this.options, error, this)) {
-      this.#inFlight--;
-      this.countFailure(generation, start, error, false);
-      return true;
+  /** A call threw `error`: a failure, or ignored when classification says it is not one. */
+  settleError(generation: number, start: number, error: unknown): void {
+    this.#inFlight--;
+    try {
+      if (countsAsFailure(this.options, error, this)) {
+        this.countFailure(generation, start, error, false);
+        return;
+      }
+      this.ignoredOutcome(generation, error);
+      // Not a failure of the dependency: for the throttle, it accepted the call.
+      const throttle = this.#protection?.throttle;
+      if (throttle !== undefined && this.automaton.state === 'closed') throttle.accept(this.clock.now());
+    } catch (fault) {
+      this.settleFault(fault, generation);
     }
-    this.settleIgnored(generation, error);
-    // Not a failure of the dependency: for the throttle, it accepted the call.
-    const throttle = this.#protection?.throttle;
-    if (throttle !== undefined && this.automaton.state === 'closed') throttle.accept(this.clock.now());
-    return false;
   }
 
-  /** A call, or a permit, timed out: always a failure. */
+  /** A call, or a permit, timed out after `timeout` ms: always a failure, recorded at its timeout. */
   settleTimeout(generation: number, start: number, error: unknown, timeout: number): void {
     this.#inFlight--;
-    const announcer = this.#announcer;
-    if (generation >= this.automaton.resetGeneration && announcer?.has('timeout')) {
-      announcer.emit('timeout', { name: this.name, timeout });
+    try {
+      const announcer = this.#announcer;
+      if (generation >= this.automaton.resetGeneration && announcer?.has('timeout')) {
+        announcer.emit('timeout', { name: this.name, timeout });
+      }
+      this.countFailure(generation, start, error, timeout);
+    } catch (fault) {
+      this.settleFault(fault, generation);
     }
-    this.countFailure(generation, start, error, true);
   }
 
   /** A failure reported without classification (`permit.failure()`, an unsettled permit). */
   settleFailure(generation: number, start: number, error: unknown): void {
     this.#inFlight--;
-    this.countFailure(generation, start, error, false);
+    try {
+      this.countFailure(generation, start, error, false);
+    } catch (fault) {
+      this.settleFault(fault, generation);
+    }
   }
 
   /** Neither success nor failure: an excluded error, a caller's abort. Frees a trial slot. */
   settleIgnored(generation: number, error: unknown): void {
     this.#inFlight--;
-    if (generation < this.automaton.resetGeneration) return;
-    this.recorder.ignore(error);
-    this.automaton.releaseTrial(generation);
+    try {
+      this.ignoredOutcome(generation, error);
+    } catch (fault) {
+      this.settleFault(fault, generation);
+    }
   }
 
   /** Counts a call that was never admitted as ignored (the caller's mistake, or an earlier abort). */
@@ -330,14 +348,34 @@ export class Engine {
     automaton.decide(false, slow);
   }
 
-  /** A failure of a call admitted in `generation` (its slot already freed). */
-  countFailure(generation: number, start: number, error: unknown, timeout: boolean): void {
+  /**
+   * A failure of a call admitted in `generation` (its slot already freed); `timeout`: the ms after
+   * which it timed out, or `false`.
+   */
+  countFailure(generation: number, start: number, error: unknown, timeout: number | false): void {
     const automaton = this.automaton;
     if (generation < automaton.resetGeneration) return;
     const slow = this.recorder.failure(start, error, timeout);
     if (!automaton.isCurrent(generation)) return;
     this.#store?.record(slow ? Outcome.SlowFailure : Outcome.Failure, generation);
     automaton.decide(true, slow);
+  }
+
+  /** An ignored outcome (its slot already freed): counted, and its half-open trial slot freed. */
+  ignoredOutcome(generation: number, error: unknown): void {
+    if (generation < this.automaton.resetGeneration) return;
+    this.recorder.ignore(error);
+    this.automaton.releaseTrial(generation);
+  }
+
+  /** Settling a call of `generation` threw: reported; its trial slot, if it still holds one, freed. */
+  settleFault(fault: unknown, generation: number): void {
+    try {
+      this.automaton.abandonTrial(generation);
+    } catch {
+      // Nothing may escape settling.
+    }
+    this.reportError(fault, 'recording a call failed');
   }
 
   // ---- what the outside does ---------------------------------------------------------------------
@@ -374,7 +412,7 @@ export class Engine {
     baseline: SavedBaseline | undefined,
   ): void {
     this.automaton.restore(state, remainingOpenMs, attempt);
-    if (baseline !== undefined) this.automaton.rules.adaptive?.restore(baseline);
+    if (baseline !== undefined) this.automaton.rules.adaptive?.restore(baseline, this.options);
   }
 
   /** Stops the deadline timer, forgets the listeners, releases the store; later calls are refused. */

@@ -52,8 +52,11 @@ export class EventHub<Events> {
     for (const listener of list) {
       try {
         const returned: unknown = listener(payload);
-        // An async listener's rejection is reported like a throw, never an unhandled rejection.
-        if (returned instanceof Promise) returned.then(undefined, (error) => this.#onError(error, event));
+        // An async listener's rejection is reported like a throw, never an unhandled rejection
+        // (a promise of another realm too: a `vm` context's, an iframe's).
+        if (typeof returned === 'object' && returned !== null && isPromise(returned)) {
+          returned.then(undefined, (error) => this.#onError(error, event));
+        }
       } catch (error) {
         this.#onError(error, event);
       }
@@ -66,4 +69,8 @@ export class EventHub<Events> {
     this.#generation++;
     this.#onChange();
   }
+}
+
+function isPromise(value: object): value is Promise<unknown> {
+  return value instanceof Promise || Object.prototype.toString.call(value) === '[object Promise]';
 }

@@ -7,6 +7,7 @@ import {
   type LatencySummary,
 } from '../window/LatencyHistogram.js';
 import type { Announcer } from './Announcer.js';
+import { describeFailure } from './describeFailure.js';
 import type { Engine } from './Engine.js';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'];
@@ -110,14 +111,20 @@ export class Recorder {
     return !Number.isNaN(start) && this.timed(start, this.#engine.clock.now(), true, undefined);
   }
 
-  /** A failure (`timeout`: it was one); returns whether it was slow. */
-  failure(start: number, error: unknown, timeout: boolean): boolean {
+  /**
+   * A failure; returns whether it was slow. `timeout`: the ms after which it timed out (it is
+   * recorded at its timeout, not at the moment the shared timer fired), or `false`.
+   */
+  failure(start: number, error: unknown, timeout: number | false): boolean {
     this.failed++;
     const rare = (this.#rare ??= new RareCounts());
-    if (timeout) rare.timeouts++;
     const now = this.#engine.clock.now();
     rare.lastError = error;
     rare.lastFailureAt = now;
+    if (timeout !== false) {
+      rare.timeouts++;
+      return !Number.isNaN(start) && this.timed(start, start + timeout, false, error);
+    }
     return !Number.isNaN(start) && this.timed(start, now, false, error);
   }
 
@@ -181,16 +188,11 @@ export class Recorder {
     return (clock.wallNow?.() ?? Date.now()) - (clock.now() - rare.lastFailureAt);
   }
 
+  /** The last failure described (never throws, whatever it is: see {@link describeFailure}), or `null`. */
   lastErrorMessage(): string | null {
     const rare = this.#rare;
     if (rare === undefined || rare.lastError === NO_FAILURE) return null;
-    const error = rare.lastError;
-    if (error instanceof Error) return `${error.name}: ${error.message}`;
-    try {
-      return String(error);
-    } catch {
-      return Object.prototype.toString.call(error);
-    }
+    return describeFailure(rare.lastError);
   }
 
   /** Forgets everything (`reset()`). */
@@ -224,10 +226,14 @@ export class Recorder {
   }
 }
 
-/** Whether every call must be timed: a slow-call rule, or a `success` / `failure` / `slowCall` listener. */
+/**
+ * Whether every call must be timed: a slow-call rule, a breaker-level `timeout` (a timed call is
+ * recorded, a timed-out one at its timeout), or a `success` / `failure` / `slowCall` listener.
+ */
 function timesEveryCall(engine: Engine, announcer = engine.announcer): boolean {
   return (
     engine.options.slowCallRateThreshold !== false ||
+    engine.options.timeout !== false ||
     announcer?.has('slowCall') === true ||
     announcer?.has('success') === true ||
     announcer?.has('failure') === true

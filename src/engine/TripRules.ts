@@ -150,7 +150,7 @@ export class TripRules {
     const rules = this.#rules;
     for (const rule of rules) if (rule.reason === reason) return rule.threshold;
     if (this.adaptive !== undefined && (reason === 'failure_rate' || rules.length === 0))
-      return this.adaptive.threshold;
+      return this.adaptive.threshold(this.calls);
     return rules[0]?.threshold ?? false;
   }
 

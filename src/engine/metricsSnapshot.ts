@@ -1,5 +1,12 @@
+import { existingKeyedCalls } from '../cache/KeyedCalls.js';
 import type { Clock } from '../clock/Clock.js';
-import type { AdaptiveThresholdMetrics, CircuitBreakerMetrics, ThrottleMetrics } from '../metrics.js';
+import type {
+  AdaptiveThresholdMetrics,
+  CacheMetrics,
+  CircuitBreakerMetrics,
+  CoalesceMetrics,
+  ThrottleMetrics,
+} from '../metrics.js';
 import { rate } from '../window/rate.js';
 import type { Automaton } from './Automaton.js';
 import type { Engine } from './Engine.js';
@@ -43,6 +50,22 @@ export function metricsSnapshot(engine: Engine): CircuitBreakerMetrics {
     openedBy,
     adaptive: adaptiveMetrics(automaton),
     throttle: throttleMetrics(engine.throttle, engine.clock),
+    ...keyedMetrics(engine),
+  };
+}
+
+const NO_KEYED_CALLS = { hits: 0, misses: 0, size: 0, inFlight: 0 };
+
+/** The cache's and coalescing's figures; `null` for what is not configured. */
+function keyedMetrics(engine: Engine): { cache: CacheMetrics | null; coalesce: CoalesceMetrics | null } {
+  const { cache, coalesce } = engine.options;
+  if (cache === undefined && coalesce === undefined) return { cache: null, coalesce: null };
+  const keyed = existingKeyedCalls(engine);
+  const c = keyed?.cache ?? NO_KEYED_CALLS;
+  const f = keyed?.coalescer ?? NO_KEYED_CALLS;
+  return {
+    cache: cache === undefined ? null : { hits: c.hits, misses: c.misses, size: c.size },
+    coalesce: coalesce === undefined ? null : { hits: f.hits, misses: f.misses, inFlight: f.inFlight },
   };
 }
 
@@ -50,11 +73,11 @@ export function metricsSnapshot(engine: Engine): CircuitBreakerMetrics {
 function adaptiveMetrics(automaton: Automaton): AdaptiveThresholdMetrics | null {
   const adaptive = automaton.rules.adaptive;
   if (adaptive === undefined) return null;
-  const { failureRate, evaluations } = adaptive.baseline();
   return {
-    baseline: failureRate,
-    threshold: adaptive.threshold,
-    learned: adaptive.learned && evaluations > 0,
+    baseline: adaptive.baseline,
+    threshold: adaptive.threshold(automaton.rules.calls),
+    learned: adaptive.learned,
+    alarm: adaptive.alarm,
   };
 }
 

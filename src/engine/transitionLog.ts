@@ -1,5 +1,6 @@
 import type { CircuitState } from '../CircuitState.js';
 import type { TransitionReason } from '../events.js';
+import { logSafely } from '../logging/logSafely.js';
 import type { Logger } from '../options.js';
 
 /** @internal What a transition log line reports. */
@@ -26,8 +27,8 @@ const MESSAGES: Readonly<Record<CircuitState, string>> = {
 
 /**
  * @internal Logs a transition with the fields and levels operators alert on: a trip at `error`,
- * half-open and closing at `info`, an operator's open and forced states at `warn`. A throwing logger
- * is ignored.
+ * half-open and closing at `info`, an operator's open and forced states at `warn`. A logger that
+ * throws, or returns a rejected promise, is ignored.
  */
 export function logTransition(logger: Logger, facts: TransitionFacts): void {
   const fields = {
@@ -44,12 +45,11 @@ export function logTransition(logger: Logger, facts: TransitionFacts): void {
     (fields as Record<string, unknown>).remote_reason = facts.remoteReason;
   const message = `Circuit breaker '${facts.name}' ${MESSAGES[facts.to]}`;
   const byOperator = facts.reason === 'manual_open' || facts.remoteReason === 'manual_open';
-  try {
-    if (facts.to === 'open' && !byOperator) logger.error(fields, message);
-    else if (facts.to === 'open' || facts.to === 'forced_open' || facts.to === 'forced_closed')
-      logger.warn(fields, message);
-    else logger.info(fields, message);
-  } catch {
-    // A logger must never break the breaker.
-  }
+  const level =
+    facts.to === 'open' && !byOperator
+      ? 'error'
+      : facts.to === 'open' || facts.to === 'forced_open' || facts.to === 'forced_closed'
+        ? 'warn'
+        : 'info';
+  logSafely(logger, level, fields, message);
 }

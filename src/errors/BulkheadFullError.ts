@@ -5,6 +5,7 @@ import { CircuitBreakerError, isCircuitBreakerError } from './CircuitBreakerErro
  * as a failure and never trips the breaker.
  */
 export class BulkheadFullError extends CircuitBreakerError {
+  /** `'BulkheadFullError'`. */
   override readonly name: string = 'BulkheadFullError';
   declare readonly code: 'ERR_CIRCUIT_BULKHEAD';
   /** The configured `maxConcurrentCalls`. */

@@ -21,6 +21,7 @@ export type CircuitBreakerErrorCode =
  * ```
  */
 export class CircuitBreakerError extends Error {
+  /** `'CircuitBreakerError'`. */
   override readonly name: string = 'CircuitBreakerError';
   /** Stable machine-readable code, such as `'ERR_CIRCUIT_OPEN'`. */
   readonly code: CircuitBreakerErrorCode;

@@ -10,6 +10,7 @@ import { CircuitBreakerError, isCircuitBreakerError } from './CircuitBreakerErro
  * `CircuitBreakerOpenError: <message>`.
  */
 export class CircuitBreakerOpenError extends CircuitBreakerError {
+  /** `'CircuitBreakerOpenError'`. */
   override readonly name: string = 'CircuitBreakerOpenError';
   declare readonly code: 'ERR_CIRCUIT_OPEN';
   /** The state that refused the call: `'open'`, `'half_open'` or `'forced_open'`. */

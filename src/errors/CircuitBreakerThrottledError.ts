@@ -7,6 +7,7 @@ import { CircuitBreakerError, isCircuitBreakerError } from './CircuitBreakerErro
  * fast": `retry()` never retries it. Built without a stack trace, like the open refusals.
  */
 export class CircuitBreakerThrottledError extends CircuitBreakerError {
+  /** `'CircuitBreakerThrottledError'`. */
   override readonly name: string = 'CircuitBreakerThrottledError';
   declare readonly code: 'ERR_CIRCUIT_THROTTLED';
   /** The probability with which calls were being refused when this one was. */

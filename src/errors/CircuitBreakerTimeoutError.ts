@@ -5,6 +5,7 @@ import { CircuitBreakerError, isCircuitBreakerError } from './CircuitBreakerErro
  * failure. Whatever the function does afterwards is ignored.
  */
 export class CircuitBreakerTimeoutError extends CircuitBreakerError {
+  /** `'CircuitBreakerTimeoutError'`. */
   override readonly name: string = 'CircuitBreakerTimeoutError';
   declare readonly code: 'ERR_CIRCUIT_TIMEOUT';
   /** The timeout that elapsed, in milliseconds. */

@@ -255,9 +255,20 @@ describe('createFetch on one registry twice', () => {
     const own = new CircuitBreakerRegistry();
     createFetch({ registry: own, timeout: 30_000 });
     expect(() => createFetch({ registry: own, timeout: 50 })).toThrow(
-      "Keyed group 'fetch' already exists with other options (`timeout` differs)",
+      new TypeError(
+        "createFetch: a protected fetch named 'fetch' already exists in this registry with other options " +
+          "(`timeout` differs). Give this one its own `name` option (createFetch({ name: 'fetch-2', ... }): " +
+          'each name keeps its own breakers), or pass the same options to share its breakers',
+      ),
     );
     expect(createFetch({ registry: own, name: 'fast', timeout: 50 }).breakers.name).toBe('fast');
     expect(createFetch({ registry: own, timeout: 30_000 }).breakers).toBe(own.group('fetch'));
+  });
+
+  it('a name used by a breaker, not a fetch, keeps the registry’s own error', () => {
+    const own = new CircuitBreakerRegistry();
+    own.register('fetch', {});
+    expect(() => createFetch({ registry: own })).toThrow(/'fetch'/);
+    expect(() => createFetch({ registry: own })).not.toThrow(/createFetch: a protected fetch/);
   });
 });

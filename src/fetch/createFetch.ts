@@ -19,7 +19,12 @@ export type ProtectedFetch = FetchFunction & {
 export interface CreateFetchOptions extends KeyedBreakersOptions {
   /** Registry holding the group. @default defaultRegistry */
   registry?: CircuitBreakerRegistry;
-  /** Name of the keyed group; breakers are named `<name>:<key>`. An existing group of that name is reused. @default 'fetch' */
+  /**
+   * Name of the keyed group; breakers are named `<name>:<key>`. A second `createFetch()` on the same
+   * registry with the same name and the same options shares the first one's breakers; with other
+   * options it throws: give each differently configured fetch its own `name`.
+   * @default 'fetch'
+   */
   name?: string;
   /** One breaker per `'origin'` (`https://api.example.com:8443`), per `'host'` (`api.example.com:8443`), or per what a function returns. @default 'origin' */
   key?: 'origin' | 'host' | ((url: URL) => string);
@@ -39,7 +44,8 @@ export interface CreateFetchOptions extends KeyedBreakersOptions {
  * @param options - `registry`, `name`, `key`, `fetch`, `maxRetryAfter`, `maxKeys`, `idleTtl`, and
  * breaker options for every host (`isResultFailure` replaces the 5xx rule).
  * @returns A function with `fetch`'s signature, with its group as `breakers`.
- * @throws TypeError or RangeError for invalid options.
+ * @throws TypeError or RangeError for invalid options; TypeError when a fetch of the same `name`
+ * exists in the registry with other options (give this one another `name`).
  * @example
  * ```ts
  * import { createFetch } from 'breakwater/fetch';
@@ -70,7 +76,7 @@ export function createFetch(options: CreateFetchOptions = {}): ProtectedFetch {
     const message = expected('maxRetryAfter', 'a duration in ms > 0', maxRetryAfter);
     throw typeof maxRetryAfter === 'number' ? new RangeError(message) : new TypeError(message);
   }
-  const group = registry.keyed(name, { isResultFailure: isServerError, ...breakerOptions });
+  const group = keyedGroup(registry, name, { isResultFailure: isServerError, ...breakerOptions });
   const clock = breakerOptions.clock ?? registry.defaults.clock ?? systemClock;
   const keyOf = key === 'origin' ? originOf : key === 'host' ? hostOf : key;
 
@@ -103,6 +109,32 @@ export function createFetch(options: CreateFetchOptions = {}): ProtectedFetch {
     );
   };
   return Object.assign(protectedFetch, { breakers: group });
+}
+
+/**
+ * The registry's keyed group for this fetch. A second `createFetch()` with the same `name` and other
+ * options is refused (two fetches never share breakers configured for only one of them), with an
+ * error naming the `name` option that gives the second its own breakers.
+ */
+function keyedGroup(
+  registry: CircuitBreakerRegistry,
+  name: string,
+  options: KeyedBreakersOptions,
+): KeyedBreakers {
+  const existed = registry.group(name) !== undefined;
+  try {
+    return registry.keyed(name, options);
+  } catch (error) {
+    if (!existed || !(error instanceof TypeError)) throw error;
+    const differs = /\(`([^`]+)` differs\)/.exec(error.message)?.[1];
+    throw new TypeError(
+      `createFetch: a protected fetch named '${name}' already exists in this registry with other options` +
+        `${differs === undefined ? '' : ` (\`${differs}\` differs)`}. Give this one its own \`name\` option ` +
+        `(createFetch({ name: '${name}-2', ... }): each name keeps its own breakers), or pass the same options ` +
+        'to share its breakers',
+      { cause: error },
+    );
+  }
 }
 
 function isServerError(value: unknown): boolean {

@@ -8,9 +8,10 @@ export interface AdminHandlerOptions {
    * `Authorization: Bearer <token>`. Without one, control is off: those endpoints answer 403. A
    * request carrying it also sees each breaker's `lastError` (a message may hold a connection
    * string). Use a long random value (`openssl rand -hex 32`) and keep it out of source control.
+   * `undefined` (an unset environment variable: `token: process.env.ADMIN_TOKEN`) means no token.
    * @default undefined (control off)
    */
-  token?: string;
+  token?: string | undefined;
   /**
    * The path under which clients reach the handler, as they see it (`'/admin'`): requests outside
    * it are passed to `next` (Express) or answered 404. Leave it out when the handler is mounted at

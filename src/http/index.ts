@@ -1,4 +1,8 @@
-// breakwater/http: health and admin endpoints, server-sent events and the live dashboard.
+/**
+ * Health and admin endpoints, server-sent events and the live dashboard (`createAdminHandler`,
+ * `createFleetHandler`).
+ * @module breakwater/http
+ */
 // Deliberately not exported: the data-source interface behind both handlers, the routing, the
 // event stream's internals and the page's text (they change without notice).
 export type { NextFunction } from './AdminEndpoints.js';

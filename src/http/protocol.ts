@@ -7,11 +7,13 @@ import type { TransitionReason } from '../events.js';
  * first tick, or where the source has no such figure: a fleet has no latency).
  */
 export interface DashboardItem {
+  /** The breaker's or group's name. */
   readonly name: string;
   /** `group` for a keyed group. */
   readonly kind: 'breaker' | 'group';
   /** The state (a group's worst: forced_open > open > half_open > forced_closed > closed). */
   readonly state: CircuitState;
+  /** Created with `critical: true`. */
   readonly critical: boolean;
   /** Calls per second over the last tick, refused ones included. */
   readonly rate: number | null;
@@ -56,7 +58,12 @@ export interface DashboardItem {
   /** A group's breakers that refuse calls: open or forced open (the card reads `3 of 20 open`). */
   readonly open?: number;
   /** A group’s breakers that are not closed (the first 12). */
-  readonly notClosed?: readonly { readonly name: string; readonly state: CircuitState }[];
+  readonly notClosed?: readonly {
+    /** The breaker's name. */
+    readonly name: string;
+    /** Its state. */
+    readonly state: CircuitState;
+  }[];
   /** How many of a group's breakers are not closed. */
   readonly notClosedCount?: number;
   /** A fleet breaker's instances reporting. */
@@ -74,6 +81,7 @@ export interface DashboardTick {
   readonly interval: number;
   /** `instance`: one process's registry; `fleet`: a store's shared state. */
   readonly scope: 'instance' | 'fleet';
+  /** One per card. */
   readonly items: readonly DashboardItem[];
   /** Set when the source could not be read this time (the items are the last known ones). */
   readonly error?: string;
@@ -81,11 +89,15 @@ export interface DashboardTick {
 
 /** The data of a `transition` event of `GET /events`: a breaker changed state. */
 export interface DashboardTransition {
+  /** The breaker's name. */
   readonly name: string;
   /** The keyed group of the breaker, if any. */
   readonly group?: string;
+  /** The state it left. */
   readonly from: CircuitState;
+  /** The state it entered. */
   readonly to: CircuitState;
+  /** Why. */
   readonly reason: TransitionReason;
   /** Epoch ms when it was seen. */
   readonly at: number;

@@ -12,26 +12,38 @@ import { histogramQuantile } from './histogramQuantile.js';
  * `lastError` only for a request carrying the token (a message may hold a connection string).
  */
 export interface BreakerView {
+  /** A breaker registered by name, or a keyed group's member. */
   readonly kind: 'breaker';
+  /** Its name. */
   readonly name: string;
   /** For a breaker of a keyed group: the group's name. */
   readonly group?: string;
+  /** Its state. */
   readonly state: CircuitState;
+  /** Created with `critical: true`. */
   readonly critical: boolean;
   /** Would a call be admitted now. */
   readonly isAvailable: boolean;
-  readonly metrics: Omit<CircuitBreakerMetrics, 'lastError'> & { readonly lastError?: string | null };
+  /** Its `metrics()`; `lastError` only for a request carrying the token. */
+  readonly metrics: Omit<CircuitBreakerMetrics, 'lastError'> & {
+    /** The last failure's message (only with the token). */
+    readonly lastError?: string | null;
+  };
 }
 
 /** A keyed group as one entry in `GET /breakers` and `GET /breakers/:group`. */
 export interface GroupView {
+  /** A keyed group. */
   readonly kind: 'group';
+  /** The group's name. */
   readonly name: string;
   /** Its worst state: forced_open > open > half_open > forced_closed > closed. */
   readonly state: CircuitState;
+  /** Created with `critical: true`. */
   readonly critical: boolean;
   /** Breakers it holds. */
   readonly keys: number;
+  /** Its breakers per state. */
   readonly states: Readonly<Record<CircuitState, number>>;
   /** Names of its breakers that are not closed. */
   readonly notClosed: readonly string[];
@@ -39,6 +51,7 @@ export interface GroupView {
   readonly totals: KeyedGroupTotals;
   /** Its live members' windows, summed. */
   readonly window: KeyedGroupStatus['window'];
+  /** Failures / calls over those windows (0 when empty). */
   readonly failureRate: number;
   /** From its members' latency histograms added up. */
   readonly latency: LatencySummary;
@@ -46,6 +59,7 @@ export interface GroupView {
 
 /** A breaker as the fleet shares it (`createFleetHandler`): the store's {@link FleetStatus}. */
 export interface FleetView extends FleetStatus {
+  /** A breaker as the fleet shares it. */
   readonly kind: 'fleet';
 }
 
@@ -54,7 +68,9 @@ export type AdminView = BreakerView | GroupView | FleetView;
 
 /** The body of `GET /breakers`: breakers by name, and each keyed group as one entry. */
 export interface BreakerList {
+  /** The breakers registered by name (or, for a fleet, every shared breaker). */
   readonly breakers: readonly (BreakerView | FleetView)[];
+  /** Each keyed group as one entry. */
   readonly groups: readonly GroupView[];
 }
 

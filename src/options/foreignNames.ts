@@ -66,3 +66,15 @@ const FOREIGN: ReadonlyMap<string, Hint> = new Map<string, Hint>([
 export function foreignHint(key: string, value: unknown): string | undefined {
   return FOREIGN.get(key)?.(value);
 }
+
+/**
+ * @internal For a share option given a percentage (resilience4j's `failureRateThreshold: 50`, or
+ * `CB_X_FAILURE_RATE_THRESHOLD=50`): "; did you mean `0.5`? …", to append to the RangeError. Empty
+ * for a value that does not read as a percentage: outside [2, 100] (a `1.5` is more likely a slip
+ * than 1.5%).
+ */
+export function percentHint(value: number): string {
+  return value >= 2 && value <= 100
+    ? `; did you mean \`${value / 100}\`? (a share in (0, 1], not a percentage as resilience4j takes)`
+    : '';
+}

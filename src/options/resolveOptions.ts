@@ -1,4 +1,6 @@
+import { resolveKeyedOptions } from '../cache/cacheOptions.js';
 import { type Clock, systemClock } from '../clock/Clock.js';
+import { guardClock } from '../clock/GuardedClock.js';
 import {
   type BackoffOptions,
   type CircuitBreakerOptions,
@@ -11,12 +13,16 @@ import type { StateStore } from '../store/StateStore.js';
 import { closestName } from './closestName.js';
 import { describe, expected } from './describe.js';
 import { foreignHint } from './foreignNames.js';
+import { guardRandom } from './guardRandom.js';
 import {
   bool,
+  boundedInteger,
   duration,
   errorClasses,
   fn,
   integer,
+  MAX_WINDOW_BUCKETS,
+  MAX_WINDOW_SIZE,
   nestedKeys,
   number,
   optionalInteger,
@@ -57,6 +63,8 @@ export const OPTION_KEYS: readonly (keyof CircuitBreakerOptions)[] = [
   'clock',
   'store',
   'initialState',
+  'cache',
+  'coalesce',
 ];
 const KNOWN: ReadonlySet<string> = new Set(OPTION_KEYS);
 const BELONGS_ELSEWHERE: ReadonlyMap<string, string> = new Map([
@@ -142,6 +150,22 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
       : integer('maxConcurrentCalls', o.maxConcurrentCalls, 1);
   const latencySampling =
     o.latencySampling === undefined ? DEFAULTS.latencySampling : share('latencySampling', o.latencySampling);
+  const logger = withMethods<Logger>(
+    'logger',
+    o.logger,
+    ['info', 'warn', 'error'],
+    'an object with info(), warn() and error() (pino-compatible)',
+  );
+  // A user's clock and random source are read through guards (DESIGN section 11), made once here so
+  // that the hot path pays nothing for the trusted defaults.
+  const clock = withMethods<Clock>(
+    'clock',
+    o.clock,
+    ['now', 'setTimeout', 'clearTimeout'],
+    'an object with now(), setTimeout() and clearTimeout()',
+  );
+  const random = fn('random', o.random);
+  const { cache, coalesce } = resolveKeyedOptions(o.cache, o.coalesce);
 
   return Object.freeze({
     name,
@@ -172,27 +196,18 @@ export function resolveOptions(input: CircuitBreakerOptions | undefined): Resolv
     exclude: errorClasses('exclude', o.exclude),
     include: errorClasses('include', o.include),
     isResultFailure: fn('isResultFailure', o.isResultFailure),
-    random: fn('random', o.random) ?? Math.random,
+    random: random === undefined ? Math.random : guardRandom(random, logger),
     maxConcurrentCalls,
     throttle: resolveThrottle(o.throttle),
     probe: fn('probe', o.probe),
     latencySampling,
     critical: bool('critical', o.critical),
-    logger: withMethods<Logger>(
-      'logger',
-      o.logger,
-      ['info', 'warn', 'error'],
-      'an object with info(), warn() and error() (pino-compatible)',
-    ),
-    clock:
-      withMethods<Clock>(
-        'clock',
-        o.clock,
-        ['now', 'setTimeout', 'clearTimeout'],
-        'an object with now(), setTimeout() and clearTimeout()',
-      ) ?? systemClock,
+    logger,
+    clock: clock === undefined ? systemClock : guardClock(clock, logger),
     store,
     initialState: o.initialState === undefined ? undefined : validateSnapshot(o.initialState),
+    cache,
+    coalesce,
   });
 }
 
@@ -226,7 +241,16 @@ function resolveWindow(value: unknown): ResolvedOptions['window'] {
     nestedKeys('window', w, ['type', 'size']);
     return Object.freeze({
       type: 'count',
-      size: w.size === undefined ? DEFAULTS.windowSize : integer('window.size', w.size, 1),
+      size:
+        w.size === undefined
+          ? DEFAULTS.windowSize
+          : boundedInteger(
+              'window.size',
+              w.size,
+              1,
+              MAX_WINDOW_SIZE,
+              'a count window keeps a slot for each call it counts; for more calls use a time window',
+            ),
     });
   }
   if (w.type === 'time') {
@@ -234,7 +258,15 @@ function resolveWindow(value: unknown): ResolvedOptions['window'] {
     const windowDuration =
       w.duration === undefined ? DEFAULTS.windowDuration : positive('window.duration', w.duration);
     const buckets =
-      w.buckets === undefined ? DEFAULTS.windowBuckets : integer('window.buckets', w.buckets, 1);
+      w.buckets === undefined
+        ? DEFAULTS.windowBuckets
+        : boundedInteger(
+            'window.buckets',
+            w.buckets,
+            1,
+            MAX_WINDOW_BUCKETS,
+            'each bucket holds counters of its own; a few dozen are plenty',
+          );
     if (buckets > windowDuration) {
       throw new RangeError(
         expected('window.buckets', `at most window.duration (${windowDuration})`, buckets),
@@ -271,12 +303,15 @@ function resolveRate(value: unknown): ResolvedOptions['failureRateThreshold'] {
       expected('failureRateThreshold.min', `at most failureRateThreshold.max (${max})`, min),
     );
   }
+  // It divides the detector's threshold ln(10^8); the first version's sensitivity (standard
+  // deviations, 4.5 by default) is out of range rather than silently read as far too eager.
+  const sensitivityForm = 'a number in (0, 2] (it divides the detector threshold ln(10^8); 1 is the default)';
   const sensitivity =
     a.sensitivity === undefined
       ? DEFAULTS.adaptiveSensitivity
-      : number('failureRateThreshold.sensitivity', a.sensitivity, 'a number > 0');
-  if (!(sensitivity > 0 && sensitivity < Number.POSITIVE_INFINITY)) {
-    throw new RangeError(expected('failureRateThreshold.sensitivity', 'a number > 0', sensitivity));
+      : number('failureRateThreshold.sensitivity', a.sensitivity, sensitivityForm);
+  if (!(sensitivity > 0 && sensitivity <= 2)) {
+    throw new RangeError(expected('failureRateThreshold.sensitivity', sensitivityForm, sensitivity));
   }
   return Object.freeze({ adaptive: true, min, max, sensitivity });
 }

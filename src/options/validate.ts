@@ -1,6 +1,7 @@
 import type { ErrorClass } from '../options.js';
 import { closestName } from './closestName.js';
 import { expected } from './describe.js';
+import { percentHint } from './foreignNames.js';
 
 // @internal Validators for options: each returns the value or throws TypeError (wrong type) or
 // RangeError (out of range) with the standard message naming the option, the form and the value.
@@ -33,7 +34,7 @@ export function rate(option: string, value: unknown): number | false {
   if (value === undefined || value === false) return false;
   const form = 'a number in (0, 1], or false';
   const n = number(option, value, form);
-  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value));
+  if (!(n > 0 && n <= 1)) throw new RangeError(expected(option, form, value) + percentHint(n));
   return n;
 }
 
@@ -137,4 +138,26 @@ export function nestedKeys(option: string, value: object, known: readonly string
       `Unknown option \`${option}.${key}\`${near === undefined ? `; expected one of ${known.join(', ')}` : `; did you mean \`${option}.${near}\`?`}`,
     );
   }
+}
+
+/** The largest count window (`window.size`): its ring of outcomes is allocated with the window. */
+export const MAX_WINDOW_SIZE = 1_000_000;
+
+/** The most slices of a time window (`window.buckets`): three counters each, allocated with the window. */
+export const MAX_WINDOW_BUCKETS = 10_000;
+
+/**
+ * An integer from `min` to `max`: a size that allocates in proportion to itself. Past `max`, a
+ * RangeError naming the option, the bound and `why`.
+ */
+export function boundedInteger(
+  option: string,
+  value: unknown,
+  min: number,
+  max: number,
+  why: string,
+): number {
+  const n = integer(option, value, min);
+  if (n > max) throw new RangeError(`${expected(option, `an integer from ${min} to ${max}`, value)}; ${why}`);
+  return n;
 }

@@ -1,6 +1,7 @@
 import { CircuitBreaker } from '../CircuitBreaker.js';
 import { EventHub } from '../engine/EventHub.js';
 import type { Listener } from '../events.js';
+import { logSafely } from '../logging/logSafely.js';
 import { closestName } from '../options/closestName.js';
 import { expected } from '../options/describe.js';
 import { mergeOptions } from '../options/mergeOptions.js';
@@ -35,6 +36,7 @@ import {
 export interface RegistryChange {
   /** The breaker's name (`<group>:<key>` for a keyed breaker). */
   readonly name: string;
+  /** The breaker (disposed, for `remove`). */
   readonly breaker: CircuitBreaker;
   /** For a breaker of a keyed group: the group's name. */
   readonly group: string | undefined;
@@ -322,9 +324,10 @@ export class CircuitBreakerRegistry implements Iterable<CircuitBreaker> {
   /**
    * The breakers registered by name (`register`, `getOrCreate`), without the members of keyed
    * groups: with {@link CircuitBreakerRegistry.groups}, what an exporter shows one entry each.
+   * @returns A new array (a snapshot: registering or removing later does not change it).
    */
-  registered(): IterableIterator<CircuitBreaker> {
-    return this.#breakers.values();
+  registered(): CircuitBreaker[] {
+    return [...this.#breakers.values()];
   }
 
   /**
@@ -397,11 +400,7 @@ function reportListenerError(
   error: unknown,
   event: string | number | symbol,
 ): void {
-  try {
-    logger?.error({ err: error }, `A registry '${String(event)}' listener threw`);
-  } catch {
-    // Nothing may escape.
-  }
+  logSafely(logger, 'error', { err: error }, `A registry '${String(event)}' listener threw`);
 }
 
 function taken(name: string, by: string): Error {

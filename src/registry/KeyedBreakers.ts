@@ -1,4 +1,4 @@
-import { CircuitBreaker } from '../CircuitBreaker.js';
+import { CircuitBreaker, inFlightOf } from '../CircuitBreaker.js';
 import type { CircuitState } from '../CircuitState.js';
 import type { Clock } from '../clock/Clock.js';
 import type { CircuitBreakerMetrics } from '../metrics.js';
@@ -17,15 +17,18 @@ import { GroupTotals } from './GroupTotals.js';
  */
 export interface KeyedBreakersOptions extends Omit<CircuitBreakerOptions, 'name' | 'initialState'> {
   /**
-   * Breakers kept at most. Beyond it the least recently used key is evicted, a closed one by
-   * preference (when none of the oldest is closed, the least recently used goes anyway).
+   * Breakers kept at most, up to 1,000,000. Beyond it the least recently used key is evicted, a
+   * closed one by preference (when none of the oldest is closed, the least recently used idle one
+   * goes anyway). A breaker with calls in flight is never evicted: while more than `maxKeys` keys are
+   * busy at once the group holds them all (see {@link KeyedGroupStatus.overBound}), and it comes back
+   * under the bound as their calls settle.
    * @default 1000
    */
   maxKeys?: number;
   /**
    * Ms after which a key nobody asked for is evicted (swept a little on each `get`, no timer).
-   * Breakers that are open or forced stay until they are closed or half-open. `Infinity` keeps keys
-   * until `maxKeys` pushes them out.
+   * Breakers that are open or forced stay until they are closed or half-open, and breakers with calls
+   * in flight until those settle. `Infinity` keeps keys until `maxKeys` pushes them out.
    * @default 600_000 (10 minutes)
    */
   idleTtl?: number;
@@ -56,8 +59,18 @@ export type KeyedGroupTotals = Pick<
 export interface KeyedGroupStatus {
   /** The group's name. */
   readonly name: string;
-  /** Breakers the group holds now. */
+  /** Breakers the group holds now (more than `maxKeys` while more keys than that are busy). */
   readonly keys: number;
+  /** The group's bound ({@link KeyedBreakersOptions.maxKeys}). */
+  readonly maxKeys: number;
+  /** Breakers with calls in flight now: they are never evicted. */
+  readonly busy: number;
+  /**
+   * Breakers held beyond `maxKeys` (`keys - maxKeys`, or 0): busy members the group could not evict.
+   * Above 0 only while more keys than `maxKeys` have calls in flight at once (or just had: the group
+   * evicts a few idle ones on each `get` until it is back under the bound).
+   */
+  readonly overBound: number;
   /** Breakers per state. */
   readonly states: Readonly<Record<CircuitState, number>>;
   /** Names of the breakers that are not closed (at most `maxKeys`). */
@@ -67,7 +80,14 @@ export interface KeyedGroupStatus {
   /** Counters summed over the members, monotonic through evictions and resets. */
   readonly totals: KeyedGroupTotals;
   /** Calls, failures and slow calls in the live members' windows, summed. */
-  readonly window: { readonly calls: number; readonly failures: number; readonly slowCalls: number };
+  readonly window: {
+    /** Calls in the windows. */
+    readonly calls: number;
+    /** Failures in the windows. */
+    readonly failures: number;
+    /** Slow calls in the windows. */
+    readonly slowCalls: number;
+  };
   /** Failures / calls over the live members' windows (0 when empty). */
   readonly failureRate: number;
   /** The members' latency histograms added up, retired members included. */
@@ -87,6 +107,12 @@ let givenOptions: (group: KeyedBreakers) => Readonly<Record<string, unknown>>;
 const SWEEP_SCAN = 4;
 /** Oldest entries looked at for a closed breaker to evict when the group is full. */
 const EVICT_SCAN = 64;
+/** Breakers evicted at most per `get` when the group is over its bound (after busy members settled). */
+const EVICT_BATCH = 4;
+/** Removed breakers whose calls were still in flight, looked at per `get` (see `#draining`). */
+const DRAIN_SCAN = 2;
+/** The largest `maxKeys`: the bound on a group's memory must itself be bounded. */
+const MAX_KEYS = 1_000_000;
 
 interface Entry {
   readonly breaker: CircuitBreaker;
@@ -125,6 +151,11 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
   readonly #totals = new GroupTotals();
+  /**
+   * Breakers removed by `delete()` while their calls were in flight: their outcomes still land in
+   * their metrics, so they are added to the totals as live members until idle, then retired.
+   */
+  readonly #draining = new Set<CircuitBreaker>();
   #hooks: GroupHooks | undefined = undefined;
 
   static {
@@ -152,6 +183,12 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     if (typeof maxKeys !== 'number' || !Number.isInteger(maxKeys) || maxKeys < 1) {
       const error = expected('maxKeys', 'an integer >= 1', maxKeys);
       throw typeof maxKeys === 'number' ? new RangeError(error) : new TypeError(error);
+    }
+    if (maxKeys > MAX_KEYS) {
+      throw new RangeError(
+        `${expected('maxKeys', `an integer from 1 to ${MAX_KEYS}`, maxKeys)}; ` +
+          'the group keeps a breaker for each key up to this bound: it is the bound on its memory',
+      );
     }
     if (typeof idleTtl !== 'number' || !(idleTtl > 0)) {
       const error = expected('idleTtl', 'a duration in ms > 0 (or Infinity)', idleTtl);
@@ -193,7 +230,8 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
 
   /**
    * The breaker of `key`, created on first use (named `<name>:<key>`) and marked as just used. Evicts a
-   * few idle keys, and one key when the group is full.
+   * few idle keys, and one key when the group is full (a few while it is over its bound); never a
+   * breaker with calls in flight.
    * @param key - Any string: an origin, a tenant id, an endpoint.
    * @returns The key's breaker.
    * @throws TypeError when `key` is not a string.
@@ -206,23 +244,26 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     if (typeof key !== 'string') throw new TypeError(expected('key', 'a string', key));
     const now = this.#clock.now();
     this.#sweep(now);
+    if (this.#draining.size > 0) this.#drain(DRAIN_SCAN);
     const entries = this.#entries;
-    let entry = entries.get(key);
+    const entry = entries.get(key);
     if (entry !== undefined) {
       entries.delete(key);
       entry.lastUsed = now;
-    } else {
-      if (entries.size >= this.maxKeys) this.#evictOne();
-      entry = {
-        breaker: new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`)),
-        lastUsed: now,
-      };
       entries.set(key, entry);
-      this.#hooks?.added(entry.breaker, this);
+      // Over the bound (busy members that have since settled): back under it a few at a time.
+      for (let i = 0; i < EVICT_BATCH && entries.size > this.maxKeys; i++) {
+        if (!this.#evictOne(entry)) break;
+      }
       return entry.breaker;
     }
-    entries.set(key, entry);
-    return entry.breaker;
+    for (let i = 0; i < EVICT_BATCH && entries.size >= this.maxKeys; i++) {
+      if (!this.#evictOne(undefined)) break;
+    }
+    const breaker = new CircuitBreaker(shareOptions(this.#options, `${this.name}:${key}`));
+    entries.set(key, { breaker, lastUsed: now });
+    this.#hooks?.added(breaker, this);
+    return breaker;
   }
 
   /**
@@ -239,7 +280,9 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
   }
 
   /**
-   * Disposes and forgets the breaker of `key`.
+   * Disposes and forgets the breaker of `key`, even with calls in flight: those still settle and
+   * still count in the group's totals. A new breaker for the key (the next `get`) starts with none
+   * in flight: its `maxConcurrentCalls` does not count the old one's calls.
    * @returns Whether there was one.
    */
   delete(key: string): boolean {
@@ -249,7 +292,7 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     return true;
   }
 
-  /** Disposes and forgets every breaker of the group. */
+  /** Disposes and forgets every breaker of the group (as {@link KeyedBreakers.delete}). */
   clear(): void {
     for (const [key, entry] of [...this.#entries]) this.#evict(key, entry);
   }
@@ -270,18 +313,26 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
     let calls = 0;
     let failures = 0;
     let slowCalls = 0;
+    let busy = 0;
     for (const breaker of this) {
       const m = breaker.metrics();
       states[m.state]++;
       if (m.state !== 'closed') notClosed.push(breaker.name);
+      if (m.inFlight > 0) busy++;
       calls += m.windowCalls;
       failures += Math.round(m.failureRate * m.windowCalls);
       slowCalls += Math.round(m.slowCallRate * m.windowCalls);
     }
-    const { totals, latency } = this.#totals.with(this);
+    this.#drain(this.#draining.size);
+    const members = this.#draining.size === 0 ? this : [...this, ...this.#draining];
+    const { totals, latency } = this.#totals.with(members);
+    const keys = this.#entries.size;
     return {
       name: this.name,
-      keys: this.#entries.size,
+      keys,
+      maxKeys: this.maxKeys,
+      busy,
+      overBound: Math.max(0, keys - this.maxKeys),
       states,
       notClosed,
       critical: this.critical,
@@ -312,33 +363,55 @@ export class KeyedBreakers implements Iterable<CircuitBreaker> {
       const state = entry.breaker.state;
       // An open or forced breaker still protects (or carries an operator's decision), and one with
       // calls in flight still counts them against its bulkhead and trial slots: keep both.
-      if ((state === 'closed' || state === 'half_open') && entry.breaker.metrics().inFlight === 0)
+      if ((state === 'closed' || state === 'half_open') && inFlightOf(entry.breaker) === 0)
         this.#evict(key, entry);
     }
   }
 
-  /** Evicts the least recently used idle closed breaker among the oldest few, else the oldest. */
-  #evictOne(): void {
-    let oldest: [string, Entry] | undefined;
+  /**
+   * Evicts the least recently used idle closed breaker among the oldest few, else the least recently
+   * used idle one among them. A breaker with calls in flight is never evicted: its outcomes would be
+   * lost from the totals, and a new breaker for its key would admit calls past `maxConcurrentCalls`.
+   * @param keep - The entry being handed out, never evicted.
+   * @returns Whether one was evicted (not when every breaker looked at is busy).
+   */
+  #evictOne(keep: Entry | undefined): boolean {
+    let oldestIdle: [string, Entry] | undefined;
     let scanned = 0;
     for (const item of this.#entries) {
-      oldest ??= item;
+      if (++scanned > EVICT_SCAN) break;
       const breaker = item[1].breaker;
-      if (breaker.state === 'closed' && breaker.metrics().inFlight === 0) {
+      if (item[1] === keep || inFlightOf(breaker) > 0) continue;
+      if (breaker.state === 'closed') {
         this.#evict(item[0], item[1]);
-        return;
+        return true;
       }
-      if (++scanned >= EVICT_SCAN) break;
+      oldestIdle ??= item;
     }
-    if (oldest !== undefined) this.#evict(oldest[0], oldest[1]);
+    if (oldestIdle === undefined) return false;
+    this.#evict(oldestIdle[0], oldestIdle[1]);
+    return true;
   }
 
   #evict(key: string, entry: Entry): void {
     this.#entries.delete(key);
     const breaker = entry.breaker;
-    this.#totals.retire(breaker.metrics(), breaker.latencyHistogram());
+    // Outcomes of calls still in flight land in the disposed breaker's metrics: retire it once idle.
+    if (inFlightOf(breaker) > 0) this.#draining.add(breaker);
+    else this.#totals.retire(breaker.metrics(), breaker.latencyHistogram());
     breaker.dispose();
     this.#hooks?.removed(breaker, this);
+  }
+
+  /** Retires up to `limit` removed breakers whose calls have all settled since. */
+  #drain(limit: number): void {
+    let looked = 0;
+    for (const breaker of this.#draining) {
+      if (++looked > limit) return;
+      if (inFlightOf(breaker) > 0) continue;
+      this.#draining.delete(breaker);
+      this.#totals.retire(breaker.metrics(), breaker.latencyHistogram());
+    }
   }
 }
 

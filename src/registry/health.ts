@@ -7,6 +7,7 @@ export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 /** One breaker in {@link RegistryHealth}. Window figures are frozen while the breaker is open. */
 export interface BreakerHealth {
+  /** The breaker's state. */
   readonly state: CircuitState;
   /** Failures in the window. */
   readonly failureCount: number;
@@ -26,6 +27,7 @@ export interface KeyedGroupHealth {
 
 /** What `registry.health()` returns (the body of `GET /health` in `breakwater/http`). */
 export interface RegistryHealth {
+  /** `healthy`, `degraded` (a breaker not closed) or `unhealthy` (a critical one open). */
   readonly status: HealthStatus;
   /** By breaker name, and by group name for keyed groups. */
   readonly breakers: Readonly<Record<string, BreakerHealth | KeyedGroupHealth>>;
@@ -33,12 +35,15 @@ export interface RegistryHealth {
 
 /** One breaker in `registry.statuses()`. */
 export interface BreakerStatus {
+  /** The breaker's name. */
   readonly name: string;
+  /** Its state. */
   readonly state: CircuitState;
   /** Would a call be admitted now. */
   readonly isAvailable: boolean;
   /** Failures / calls in the window. */
   readonly failureRate: number;
+  /** Its `metrics()`. */
   readonly metrics: CircuitBreakerMetrics;
   /** For a breaker of a keyed group: the group's name. */
   readonly group?: string;

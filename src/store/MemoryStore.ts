@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock/Clock.js';
+import { guardClock } from '../clock/GuardedClock.js';
 import { expected } from '../options/describe.js';
 import type { ResolvedOptions } from '../options.js';
 import { MemoryBinding } from './memory/MemoryBinding.js';
@@ -34,6 +35,14 @@ export interface MemoryStoreOptions {
  * Uses no `node:` module: it runs wherever the core does. With a `FakeClock` it makes every fleet
  * rule testable without Redis. It is also a {@link StoreAdmin}.
  *
+ * Each binding (each breaker bound) has an id unique in the store, `memory-1`, `memory-2`, ... in
+ * the order they were bound: the instance id of `openedBy`. When a breaker's own decision opens the
+ * fleet (its rule tripped, a trial failed, `open()`, `forceOpen()`), its `open` event has that rule's
+ * `reason` and `openedBy: null` (it decided; its `metrics().openedBy` is `null` too), and every other
+ * breaker of the name follows with `reason: 'remote'` and `openedBy` the decider's id. When the
+ * shared rules trip on the outcomes the fleet added up, the breaker whose report tripped them is
+ * named; an operator's `control()` names no one (`openedBy: null`).
+ *
  * @example
  * ```ts
  * const store = new MemoryStore();
@@ -48,6 +57,8 @@ export class MemoryStore implements StateStore, StoreAdmin {
   readonly #quorum: number;
   #clock: Clock | undefined;
   #closed = false;
+  /** Bindings made so far: the next one is `memory-<bindings + 1>`. */
+  #bindings = 0;
 
   /**
    * @param options - `quorum` and `clock`.
@@ -70,7 +81,7 @@ export class MemoryStore implements StateStore, StoreAdmin {
         expected('clock', 'a Clock with now(), setTimeout() and clearTimeout()', options.clock),
       );
     this.#quorum = quorum;
-    this.#clock = options.clock;
+    this.#clock = options.clock === undefined ? undefined : guardClock(options.clock, undefined);
   }
 
   /**
@@ -89,7 +100,7 @@ export class MemoryStore implements StateStore, StoreAdmin {
       fleet = new MemoryFleet(name, this.#quorum, () => this.#clock ?? systemClock);
       this.#fleets.set(name, fleet);
     }
-    const binding = new MemoryBinding(fleet, options, breaker);
+    const binding = new MemoryBinding(`memory-${++this.#bindings}`, fleet, options, breaker);
     fleet.join(binding);
     return binding;
   }

@@ -6,14 +6,26 @@ import type { ResolvedOptions } from '../options.js';
  * The outcome of one admitted call as a store receives it, coded as a small integer so that
  * reporting it allocates nothing: bit 0 = failure, bit 1 = slow.
  */
-export const Outcome = Object.freeze({ Success: 0, Failure: 1, SlowSuccess: 2, SlowFailure: 3 } as const);
+export const Outcome = Object.freeze({
+  /** A success. */
+  Success: 0,
+  /** A failure. */
+  Failure: 1,
+  /** A success slower than `slowCallDuration`. */
+  SlowSuccess: 2,
+  /** A failure slower than `slowCallDuration`. */
+  SlowFailure: 3,
+} as const);
 /** See {@link Outcome}. */
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 /** A transition made by this instance: a local trip, a half-open decision, or manual control. */
 export interface LocalTransition {
+  /** The state it left. */
   readonly from: CircuitState;
+  /** The state it entered. */
   readonly to: CircuitState;
+  /** Why. */
   readonly reason: TransitionReason;
   /** The generation the transition started. */
   readonly generation: number;
@@ -31,6 +43,7 @@ export interface LocalTransition {
 
 /** State decided elsewhere (another instance, the shared rules, an operator), applied to the local breaker. */
 export interface RemoteState {
+  /** The fleet's state. */
   readonly state: CircuitState;
   /**
    * The fleet's epoch: a counter kept per breaker in the store, raised by every shared transition.
@@ -109,6 +122,7 @@ export type FleetCommand = 'open' | 'force_open' | 'force_close' | 'reset';
 
 /** One breaker as the fleet shares it ({@link StoreAdmin.list}). */
 export interface FleetStatus {
+  /** The breaker's name. */
   readonly name: string;
   /** The shared state (`open` until its `retryAt`, then `half_open`). */
   readonly state: CircuitState;

@@ -42,8 +42,14 @@ export class CoarseClock {
       return;
     }
     this.#read = false;
-    this.#now = this.#clock.now();
-    this.#schedule();
+    try {
+      this.#now = this.#clock.now();
+      this.#schedule();
+    } catch {
+      // Nothing may escape a timer callback. User clocks are guarded and never throw; should one
+      // anyway, the ticks stop and the next read takes the clock's time again.
+      this.#running = false;
+    }
   }
 }
 

@@ -1,9 +1,14 @@
 /** Latency figures in ms; `0` while nothing has been measured. */
 export interface LatencySummary {
+  /** Mean, in ms. */
   readonly mean: number;
+  /** Median, in ms. */
   readonly p50: number;
+  /** 90th percentile, in ms. */
   readonly p90: number;
+  /** 99th percentile, in ms. */
   readonly p99: number;
+  /** Longest, in ms. */
   readonly max: number;
 }
 

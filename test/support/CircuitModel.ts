@@ -367,9 +367,10 @@ export class CircuitModel {
     this.#trialsRunning = 0;
     this.#trialSuccesses = 0;
     this.#trialDeadline = Number.POSITIVE_INFINITY;
-    // "Entering CLOSED or HALF_OPEN clears the window and the consecutive count; entering OPEN keeps
-    // them frozen".
-    if (to === 'closed' || to === 'half_open') {
+    // "Entering CLOSED clears the window and the consecutive count; entering OPEN keeps them frozen,
+    // so an open breaker still shows the failures and rate that tripped it; HALF_OPEN counts its
+    // trials in its round, not in the window".
+    if (to === 'closed') {
       this.#window = [];
       this.#consecutiveFailures = 0;
     }

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { createFleetHandler } from '../../http/index.js';
 import type { Command } from '../Command.js';
 import { type OpenStoreAdmin, openStoreAdmin } from '../dashboard/openStoreAdmin.js';
+import { parseCommandLine } from '../parseCommandLine.js';
 import { createStyle } from '../style.js';
 import { UsageError } from '../UsageError.js';
 
@@ -33,21 +33,13 @@ export function createDashboardCommand(open: OpenStoreAdmin = openStoreAdmin): C
     summary: 'Serve the live dashboard for the whole fleet, from Redis',
     help,
     async run(args, io) {
-      let values: { redis?: string; namespace?: string; port?: string; host?: string; token?: string };
-      try {
-        ({ values } = parseArgs({
-          args: [...args],
-          options: {
-            redis: { type: 'string' },
-            namespace: { type: 'string' },
-            port: { type: 'string' },
-            host: { type: 'string' },
-            token: { type: 'string' },
-          },
-        }));
-      } catch (error) {
-        throw new UsageError(`dashboard: ${(error as Error).message}. See \`breakwater dashboard --help\`.`);
-      }
+      const values = parseCommandLine('dashboard', args, {
+        redis: 'string',
+        namespace: 'string',
+        port: 'string',
+        host: 'string',
+        token: 'string',
+      }).values as { redis?: string; namespace?: string; port?: string; host?: string; token?: string };
       if (values.redis === undefined) {
         throw new UsageError('dashboard: `--redis <url>` is required. See `breakwater dashboard --help`.');
       }

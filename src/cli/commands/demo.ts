@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { Command } from '../Command.js';
 import { parsePort, runDashboardDemo } from '../demo/dashboard.js';
 import { isFleetDemo, runFleetDemo } from '../demo/instances.js';
 import { runDemo } from '../demo.js';
+import { parseCommandLine } from '../parseCommandLine.js';
 import { UsageError } from '../UsageError.js';
 
 const help = `Usage: breakwater demo [--speed <factor>] [--dashboard [--port <port>]] [--instances <n> --redis <url>]
@@ -27,21 +27,13 @@ export const demo: Command = {
   summary: 'Watch a breaker protect calls to a flaky HTTP service (~25 s)',
   help,
   async run(args, io) {
-    let values: { speed?: string; dashboard?: boolean; port?: string; instances?: string; redis?: string };
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          speed: { type: 'string' },
-          dashboard: { type: 'boolean' },
-          port: { type: 'string' },
-          instances: { type: 'string' },
-          redis: { type: 'string' },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError(`demo: ${(error as Error).message}. See \`breakwater demo --help\`.`);
-    }
+    const values = parseCommandLine('demo', args, {
+      speed: 'string',
+      dashboard: 'boolean',
+      port: 'string',
+      instances: 'string',
+      redis: 'string',
+    }).values as { speed?: string; dashboard?: boolean; port?: string; instances?: string; redis?: string };
     if (values.dashboard && (values.instances !== undefined || values.redis !== undefined)) {
       throw new UsageError('demo: `--dashboard` and `--instances` are separate demos; run one at a time.');
     }

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../parseCommandLine.js';
 import { UsageError } from '../UsageError.js';
 
 /** The options every fleet command takes. */
@@ -18,28 +18,24 @@ export interface FleetArgs {
  * @param command - The command's name, for messages.
  * @param args - The arguments after the command's name.
  * @param extra - Names of the command's own string options.
- * @throws {@link UsageError} for an unknown option, a missing or malformed `--redis`.
+ * @throws {@link UsageError} for an unknown option (naming the closest), a missing or malformed `--redis`.
  */
 export function fleetArgs(
   command: string,
   args: readonly string[],
   extra: readonly string[] = [],
 ): FleetArgs {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        redis: { type: 'string' },
-        namespace: { type: 'string' },
-        json: { type: 'boolean' },
-        ...Object.fromEntries(extra.map((name) => [name, { type: 'string' as const }])),
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message}. See \`breakwater ${command} --help\`.`);
-  }
+  const parsed = parseCommandLine(
+    command,
+    args,
+    {
+      redis: 'string',
+      namespace: 'string',
+      json: 'boolean',
+      ...Object.fromEntries(extra.map((name) => [name, 'string' as const])),
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   const redis = (values.redis as string | undefined) ?? process.env.BREAKWATER_REDIS_URL;
   if (redis === undefined)

@@ -4,12 +4,15 @@ import type { FleetMember, MemoryFleet } from './MemoryFleet.js';
 
 /** A breaker bound to a {@link MemoryStore}: it reports straight into its {@link MemoryFleet}. */
 export class MemoryBinding implements StoreBinding, FleetMember {
+  /** Unique in its store: `memory-1`, `memory-2`, ... (what `openedBy` names). */
+  readonly id: string;
   readonly options: ResolvedOptions;
   readonly #fleet: MemoryFleet;
   readonly #breaker: BoundBreaker;
   #released = false;
 
-  constructor(fleet: MemoryFleet, options: ResolvedOptions, breaker: BoundBreaker) {
+  constructor(id: string, fleet: MemoryFleet, options: ResolvedOptions, breaker: BoundBreaker) {
+    this.id = id;
     this.#fleet = fleet;
     this.options = options;
     this.#breaker = breaker;

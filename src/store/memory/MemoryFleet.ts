@@ -9,6 +9,8 @@ import { sharedTrip, sharedWindow } from '../sharedRules.js';
 
 /** One member of a fleet: what a {@link MemoryFleet} may call on a bound breaker. */
 export interface FleetMember {
+  /** The member's id in its store (`memory-1`): what `openedBy` names. */
+  readonly id: string;
   readonly options: ResolvedOptions;
   apply(remote: RemoteState): void;
 }
@@ -29,6 +31,8 @@ export class MemoryFleet {
   #reason: TransitionReason | null = null;
   #retryAt = 0;
   #openedAt: number | null = null;
+  /** While open or forced open: the member whose decision (or report) opened it; `null` for an operator. */
+  #openedBy: string | null = null;
   #attempt = 0;
   #period = 0;
   #run = 0;
@@ -61,7 +65,7 @@ export class MemoryFleet {
     this.members.add(member);
     this.#lastOptions ??= member.options;
     const now = this.#clock().now();
-    if (this.epoch > 0) member.apply(this.#remote(now, false));
+    if (this.epoch > 0) member.apply(this.#remote(now, false, true));
   }
 
   leave(member: FleetMember): void {
@@ -107,11 +111,13 @@ export class MemoryFleet {
     if (epoch !== this.epoch || this.#state !== 'closed' || !this.members.has(member)) return;
     const reason = sharedTrip(member.options, { ...this.#counts(now), run: this.#run });
     if (reason === undefined) return;
+    // No member decided: the shared rules did, on this member's report (it is named as the opener).
     this.#change(undefined, now, {
       state: 'open',
       reason,
       openFor: openPeriodOrReset(member.options, 1),
       attempt: 1,
+      openedBy: member.id,
     });
   }
 
@@ -120,7 +126,7 @@ export class MemoryFleet {
     if (change.reason === 'reset_timeout' || change.reason === 'remote') return;
     const now = this.#clock().now();
     if (change.epoch < this.epoch) {
-      member.apply(this.#remote(now, false)); // a stale decision: the member learns the newer one
+      member.apply(this.#remote(now, false, true)); // a stale decision: the member learns the newer one
       return;
     }
     const fleet = this.state(now);
@@ -231,6 +237,8 @@ export class MemoryFleet {
       reason: TransitionReason;
       openFor?: number;
       attempt?: number;
+      /** Who opened it, when not `author` (the shared rules tripping on a member's report). */
+      openedBy?: string;
     },
   ): void {
     const wasOpen = this.#state === 'open' || this.#state === 'forced_open';
@@ -250,23 +258,29 @@ export class MemoryFleet {
     } else if (next.state === 'closed') {
       this.#attempt = 0;
     }
-    this.#openedAt =
-      next.state === 'open' || next.state === 'forced_open'
-        ? (this.#clock().wallNow?.() ?? Date.now())
-        : null;
+    const opens = next.state === 'open' || next.state === 'forced_open';
+    this.#openedAt = opens ? (this.#clock().wallNow?.() ?? Date.now()) : null;
+    this.#openedBy = opens ? (next.openedBy ?? author?.id ?? null) : null;
     const epoch = this.epoch;
     for (const member of [...this.members]) {
       // A member listener may act on the breaker meanwhile: a newer epoch then wins.
       if (epoch !== this.epoch) return;
-      member.apply(this.#remote(now, member !== author));
+      member.apply(this.#remote(now, member !== author, member !== author));
     }
   }
 
-  #remote(now: number, withReason: boolean): RemoteState {
+  /**
+   * The shared state as a member applies it. `withOpenedBy` is false for the member that decided
+   * the change: a breaker that opened by its own decision reads `openedBy: null`.
+   */
+  #remote(now: number, withReason: boolean, withOpenedBy: boolean): RemoteState {
     const state = this.state(now);
     const remote: RemoteState = { state, epoch: this.epoch, backoffAttempt: this.#attempt };
     const retryAfter = state === 'open' ? { retryAfter: Math.max(0, this.#retryAt - now) } : {};
     const reason = withReason && this.#reason === 'reset' ? { reason: 'reset' as const } : {};
-    return { ...remote, ...retryAfter, ...reason };
+    const openedBy = this.#openedBy;
+    const by =
+      withOpenedBy && openedBy !== null && (state === 'open' || state === 'forced_open') ? { openedBy } : {};
+    return { ...remote, ...retryAfter, ...reason, ...by };
   }
 }
