@@ -181,8 +181,7 @@ export class CircuitBreaker<TI extends unknown[] = unknown[], TR = unknown> exte
     this.#enabled = state === undefined ? o.enabled !== false : state.enabled !== false;
 
     const registry = CircuitBreaker.registry;
-    const shared = (o.breakwater?.store ?? registry?.defaults.store) !== undefined;
-    const mapped = breakerOptions(o, name, () => this.warmUp, shared);
+    const mapped = breakerOptions(o, name, () => this.warmUp);
     const initialState = savedState(state, o, name);
     if (initialState !== undefined) mapped.initialState = initialState;
     if (registry !== undefined && registry.get(name) === undefined) {

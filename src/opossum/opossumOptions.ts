@@ -173,9 +173,6 @@ export interface ResolvedOpossumOptions extends OpossumOptions {
 
 const RESET_ON = ['error', 'success', 'timeout'] as const;
 
-/** The shortest slice of a window shared through a store: a `RedisStore`'s default `syncInterval`. */
-const SHARED_SLICE_MS = 2_000;
-
 /**
  * @internal opossum's options with its defaults filled in, in a new object (the caller's is never
  * changed).
@@ -212,15 +209,10 @@ export function breakerOptions(
   o: ResolvedOpossumOptions,
   name: string,
   warmingUp: () => boolean,
-  shared: boolean,
 ): CircuitBreakerOptions {
   const timeout = typeof o.timeout === 'number' && o.timeout > 0 ? Math.min(o.timeout, MAX_TIMER_MS) : false;
   const duration = o.rollingCountTimeout > 0 ? o.rollingCountTimeout : 10_000;
-  // Shared through a store, a slice is at least the store's default sync interval (2 s): opossum's
-  // default window (10 s in 1 s slices) trips over 5 slices of 2 s.
-  const finest = shared
-    ? Math.max(1, Math.floor(duration / SHARED_SLICE_MS))
-    : Math.max(1, Math.floor(duration));
+  const finest = Math.max(1, Math.floor(duration));
   const buckets = Math.min(
     Number.isInteger(o.rollingCountBuckets) && o.rollingCountBuckets > 0 ? o.rollingCountBuckets : 10,
     finest,

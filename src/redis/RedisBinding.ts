@@ -43,6 +43,9 @@ export interface BindingHost {
 }
 
 const now = (): number => performance.now();
+
+/** A local transition as the binding queues it: with when it was decided (local ms). */
+type Decision = LocalTransition & { readonly decidedAt: number };
 const MANUAL = new Set(['manual_open', 'force_open', 'force_close', 'reset']);
 /** Reports kept for a retry when a flush failed (older ones are dropped: counts may be lost, never doubled). */
 const MAX_UNACKED = 4;
@@ -67,6 +70,8 @@ export class RedisBinding implements StoreBinding {
   readonly #reportKeys: string[];
   readonly #width: number;
   readonly #buckets: number;
+  /** Ms within which success-only counts are sent: `syncInterval`, or one bucket when that is shorter. */
+  readonly #syncEvery: number;
   readonly #urgentAt: number;
   readonly #lease: HalfOpenLease;
   readonly #rules: string;
@@ -76,6 +81,8 @@ export class RedisBinding implements StoreBinding {
   #seq = 0;
   #unacked: Report[] = [];
   #flushing: Promise<void> | undefined = undefined;
+  /** The one flush that follows the one in flight (every caller meanwhile shares it). */
+  #again: Promise<void> | undefined = undefined;
   #lastSync = Number.NEGATIVE_INFINITY;
   #lastTouch = Number.NEGATIVE_INFINITY;
   /** The epoch the breaker holds (the binding is the only way it learns one). */
@@ -85,7 +92,13 @@ export class RedisBinding implements StoreBinding {
   #localAttempt = 0;
   #fleet: CircuitState = 'closed';
   #fleetRetryAt = 0;
-  #queue: LocalTransition[] = [];
+  #queue: Decision[] = [];
+  /**
+   * The latest automatic decision (a trip, a half-open verdict) made while Redis was unreachable:
+   * sent once it answers again, fenced by the epoch it was made under, so that the fleet's state
+   * follows what its instances did meanwhile unless it moved on without them.
+   */
+  #missed: Decision | undefined = undefined;
   #sending: Promise<void> | undefined = undefined;
   /** Whether the transition being sent is a command (reset, force…): the fleet's state waits for it. */
   #sendingCommand = false;
@@ -113,6 +126,7 @@ export class RedisBinding implements StoreBinding {
     const window = sharedWindow(options);
     this.#width = window.width;
     this.#buckets = window.buckets;
+    this.#syncEvery = Math.min(host.options.syncInterval, window.width);
     this.#urgentAt = urgentShare(options);
     this.#lease = new HalfOpenLease(
       Math.max(options.halfOpenTimeout, 4 * host.options.flushInterval),
@@ -150,25 +164,37 @@ export class RedisBinding implements StoreBinding {
     }
     if (change.to !== 'half_open') this.#lease.drop();
     if (change.reason === 'reset_timeout' || change.reason === 'remote') return;
+    const decision: Decision = { ...change, decidedAt: now() };
     if (this.#host.unreachable) {
-      if (MANUAL.has(change.reason))
+      if (MANUAL.has(change.reason)) {
+        this.#missed = undefined; // an operator's decision here overrides it, and is not replayed
         this.#breaker.storeError(
           new Error(
             `'${change.reason}' of breaker '${this.name}' applies to this instance only: Redis is unreachable`,
           ),
         );
+      } else {
+        this.#missed = decision;
+      }
       return;
     }
-    this.#queue.push(change);
+    this.#missed = undefined;
+    this.#queue.push(decision);
     // Bounded: a breaker flapping faster than Redis answers keeps its latest decisions.
     if (this.#queue.length > MAX_QUEUED) this.#queue.splice(0, this.#queue.length - MAX_QUEUED);
+    this.#startDrain();
+  }
+
+  #startDrain(): void {
     this.#sending ??= this.#drain().finally(() => {
       this.#sending = undefined;
     });
   }
 
   trialPermit(_generation: number): boolean {
-    if (this.#released || !this.#host.connected) return true; // the local rule decides
+    const host = this.#host;
+    // Redis gone or not answering (its connection is then replaced): the local rule decides.
+    if (this.#released || !host.connected || host.unreachable) return true;
     const fleet = this.#fleetView();
     if (fleet === 'closed' || fleet === 'forced_closed') return true; // a local round (quorum, divergence)
     return this.#lease.permit(this.#epoch);
@@ -206,7 +232,7 @@ export class RedisBinding implements StoreBinding {
       pending.full ||
       this.#unacked.length > 0 ||
       (unsettled && sinceSync >= options.flushInterval) ||
-      (pending.calls > 0 && at - pending.since >= options.syncInterval) ||
+      (pending.calls > 0 && at - pending.since >= this.#syncEvery) ||
       sinceSync >= options.reconcileInterval
     ) {
       void this.flush();
@@ -224,8 +250,23 @@ export class RedisBinding implements StoreBinding {
    * @returns Resolves once everything recorded before the call has been answered (or failed).
    */
   flush(): Promise<void> {
-    if (this.#sending !== undefined) return this.#sending.then(() => this.flush());
-    if (this.#flushing !== undefined) return this.#flushing.then(() => this.flush());
+    if (this.#again !== undefined) return this.#again;
+    const busy = this.#sending ?? this.#flushing;
+    if (busy !== undefined) {
+      // One follow-up, however many ask meanwhile: a tick during a slow flush adds no second wait.
+      const next = () => {
+        this.#again = undefined;
+        return this.flush();
+      };
+      this.#again = busy.then(next, next);
+      return this.#again;
+    }
+    if (this.#missed !== undefined && this.#host.connected && !this.#host.unreachable) {
+      this.#queue.push(this.#missed);
+      this.#missed = undefined;
+      this.#startDrain();
+      return this.flush();
+    }
     const flushing = this.#send().finally(() => {
       this.#flushing = undefined;
     });
@@ -316,7 +357,7 @@ export class RedisBinding implements StoreBinding {
       try {
         await host.whenConnected(); // the first connection: send once it is up
       } catch {
-        this.#queue.length = 0;
+        this.#keepLatest();
         return;
       }
     }
@@ -333,7 +374,8 @@ export class RedisBinding implements StoreBinding {
         // It raced a fleet decision it had not seen; made later, it still applies.
         if (manual && reply.verdict === 'stale') reply = await this.#sendTransition(change, reply.epoch);
       } catch {
-        this.#queue.length = 0; // applied locally; not replayed later
+        this.#queue.unshift(change);
+        this.#keepLatest();
         return;
       } finally {
         this.#sendingCommand = false;
@@ -347,8 +389,20 @@ export class RedisBinding implements StoreBinding {
     }
   }
 
-  #sendTransition(change: LocalTransition, base: number): Promise<Reply> {
+  /** The queue could not be sent: commands applied locally only; the latest automatic decision waits, fenced. */
+  #keepLatest(): void {
+    const latest = this.#queue.at(-1);
+    if (latest !== undefined) this.#missed = MANUAL.has(latest.reason) ? undefined : latest;
+    this.#queue.length = 0;
+  }
+
+  #sendTransition(change: Decision, base: number): Promise<Reply> {
     const host = this.#host;
+    // An opening ends when it was meant to, however late it reaches Redis (a stall, a replay).
+    const until =
+      change.to === 'open' && change.openFor !== undefined
+        ? Math.round(host.clock.redisNow() - (now() - change.decidedAt) + change.openFor)
+        : 0;
     return host.run(SCRIPTS.transition, this.#keys, [
       this.name,
       host.channel,
@@ -362,6 +416,7 @@ export class RedisBinding implements StoreBinding {
       host.options.quorum,
       this.#width * this.#buckets,
       host.options.margin,
+      until,
     ]);
   }
 

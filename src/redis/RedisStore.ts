@@ -8,9 +8,8 @@ import type {
   StoreAdmin,
   StoreBinding,
 } from '../store/StateStore.js';
-import { sharedWindow } from '../store/sharedRules.js';
 import { adapterFor } from './adapters/adapterFor.js';
-import type { ConnectionSettings, RedisAdapter, RedisConnection } from './adapters/RedisConnection.js';
+import type { ConnectionSettings, RedisAdapter } from './adapters/RedisConnection.js';
 import { ClockSync } from './ClockSync.js';
 import { breakerKeys, indexKey, keyList, transitionChannel } from './keys.js';
 import { type BindingHost, RedisBinding } from './RedisBinding.js';
@@ -20,6 +19,7 @@ import {
   resolveRedisOptions,
 } from './RedisStoreOptions.js';
 import { parseMessage, parseReply, parseStatus, type Reply } from './Reply.js';
+import { SupervisedConnection } from './SupervisedConnection.js';
 import type { Script } from './scripts/Script.js';
 import { SCRIPTS } from './scripts/scripts.js';
 
@@ -44,6 +44,11 @@ export interface RedisStoreStats {
   readonly messages: number;
   /** Commands or connections that failed. */
   readonly errors: number;
+  /**
+   * Connections given up because Redis stopped answering on them (a command past `commandTimeout`,
+   * a connection not ready in time, replies out of step) and made anew.
+   */
+  readonly replaced: number;
   /** Breakers bound now. */
   readonly bindings: number;
 }
@@ -54,7 +59,9 @@ export interface RedisStoreStats {
  * Admission reads local state; outcomes are counted locally and flushed by one atomic script per
  * breaker; transitions are sent at once and published to every instance; half-open trials are
  * limited fleet-wide by a lease. While Redis is unreachable every breaker keeps working on local
- * state (storage errors become `storeError` events, never exceptions).
+ * state (storage errors become `storeError` events, never exceptions). A Redis that stops answering
+ * with its connection up (frozen, paused, partitioned, replies out of step) is unreachable too:
+ * every command has a deadline of `commandTimeout`, and a connection that misses it is replaced.
  *
  * It makes its own two connections from `client` with `duplicate()` (commands, subscriber) and
  * never uses or closes the client itself. It is also a {@link StoreAdmin} (the CLI's view).
@@ -84,16 +91,27 @@ export class RedisStore implements StateStore, StoreAdmin {
   readonly #urgent = new Set<RedisBinding>();
   readonly #leaving = new Set<Promise<void>>();
   readonly #readyWaiters: Array<(error?: unknown) => void> = [];
-  readonly #stats = { commands: 0, reports: 0, transitions: 0, leases: 0, messages: 0, errors: 0 };
+  readonly #stats = {
+    commands: 0,
+    reports: 0,
+    transitions: 0,
+    leases: 0,
+    messages: 0,
+    errors: 0,
+    replaced: 0,
+  };
   readonly #host: BindingHost;
-  #commands: RedisConnection | undefined = undefined;
-  #subscriber: RedisConnection | undefined = undefined;
+  #commands: SupervisedConnection | undefined = undefined;
+  #subscriber: SupervisedConnection | undefined = undefined;
+  #closing: Promise<void> | undefined = undefined;
   #timer: ReturnType<typeof setInterval> | undefined = undefined;
   /** The tick counter and the Redis time at the last tick, read by every binding's `record()`. */
   readonly #time: { tick: number; redisNowAtTick: number };
   #bound = 0;
   #serial = 0;
   #failing = false;
+  /** The subscriber failed and is not back (reported apart: commands may work meanwhile). */
+  #subscriberFailing = false;
   #everReady = false;
   #urgentQueued = false;
   #closed = false;
@@ -113,7 +131,8 @@ export class RedisStore implements StateStore, StoreAdmin {
           '(an object with duplicate() and call() or sendCommand()); got an object without them',
       );
     this.#adapter = adapter;
-    this.#settings = { commandTimeout: this.#options.commandTimeout, maxReconnectDelay: 2_000 };
+    // The store's own deadline (SupervisedConnection) is `commandTimeout`; the library's is a backstop.
+    this.#settings = { commandTimeout: 2 * this.#options.commandTimeout, maxReconnectDelay: 2_000 };
     this.#channel = transitionChannel(this.#options.namespace);
     this.#time = { tick: 0, redisNowAtTick: this.#clock.redisNow() };
     const store = this;
@@ -126,7 +145,8 @@ export class RedisStore implements StateStore, StoreAdmin {
         return store.#commands?.ready === true;
       },
       get unreachable() {
-        // Before the first connection a command may wait for it; after, a lost connection is an outage.
+        // Before the first connection a command may wait for it; after, a lost connection is an outage
+        // (and so is one that stopped answering: it is replaced, and not ready until Redis answers).
         return store.#failing || (store.#everReady && store.#commands?.ready !== true);
       },
       whenConnected: () => this.#ready(this.#options.commandTimeout).then(() => {}),
@@ -147,19 +167,22 @@ export class RedisStore implements StateStore, StoreAdmin {
    * @param name - The breaker's name: every instance binding this name in the namespace shares it.
    * @param options - The breaker's effective options.
    * @param breaker - What the store may call on the breaker.
-   * @returns The breaker's binding.
-   * @throws RangeError when `syncInterval` is longer than one bucket of the breaker's time window
-   * (the breaker then reports it as a `storeError` and stays local); Error after `close()`.
+   * @returns The breaker's binding. Every valid breaker is shared: a window whose buckets are
+   * shorter than `syncInterval` syncs every bucket's width. After `close()` the breaker works on
+   * local state, and says so with a `storeError` once its constructor has returned (so that a
+   * listener added right after construction hears it).
    */
   bind(name: string, options: ResolvedOptions, breaker: BoundBreaker): StoreBinding {
-    if (this.#closed) throw new Error('This RedisStore is closed');
-    const window = sharedWindow(options);
-    if (this.#options.syncInterval > window.width) {
-      throw new RangeError(
-        `RedisStore: \`syncInterval\` (${this.#options.syncInterval} ms) must be at most one bucket of breaker ` +
-          `'${name}'s time window (${window.duration} ms / ${window.buckets} buckets = ${window.width} ms); ` +
-          'lower `syncInterval` or give the window fewer buckets',
+    if (this.#closed) {
+      queueMicrotask(() =>
+        breaker.storeError(
+          new Error(
+            `RedisStore (namespace '${this.#options.namespace}') was closed before breaker '${name}' was ` +
+              'created: the breaker works on local state only; create it with a store that is not closed',
+          ),
+        ),
       );
+      return LOCAL_ONLY;
     }
     this.#connect(true);
     const token = `${this.#options.instanceId}/${this.#nonce}.${++this.#serial}`;
@@ -245,16 +268,29 @@ export class RedisStore implements StateStore, StoreAdmin {
   /**
    * Flushes what is pending, gives up leases, and closes the store's connections. Bound breakers
    * keep working on local state. The store's owner calls it (a store may serve several registries).
+   * @returns Resolves within `commandTimeout` (and a few ms) whatever Redis does (answering, frozen,
+   * paused, gone): what is not answered by then is dropped. Afterwards no timer or socket of the
+   * store keeps the process alive. Never rejects; a second call returns the same promise.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
     this.#closed = true;
     // A flush waiting for the first connection gives up now rather than at its timeout.
     for (const waiter of this.#readyWaiters.splice(0)) waiter(new Error('This RedisStore is closed'));
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     for (const bindings of this.#byName.values()) for (const binding of [...bindings]) binding.release();
-    await Promise.allSettled([...this.#leaving]);
+    // The final flushes and lease releases get one commandTimeout in all, not one per command.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#options.commandTimeout);
+    });
+    await Promise.race([Promise.allSettled([...this.#leaving]), deadline]);
+    clearTimeout(timer);
     await Promise.allSettled([this.#commands?.close(), this.#subscriber?.close()]);
     this.#commands = undefined;
     this.#subscriber = undefined;
@@ -262,26 +298,46 @@ export class RedisStore implements StateStore, StoreAdmin {
 
   // ---- connections -----------------------------------------------------------------------------
 
-  #connect(subscribe: boolean): RedisConnection {
-    this.#commands ??= this.#adapter.commands(this.#settings, {
-      onReady: () => this.#onReady(),
-      onError: (error) => this.#fail(error),
-    });
+  #connect(subscribe: boolean): SupervisedConnection {
+    const { commandTimeout } = this.#options;
+    const readyTimeout = CONNECT_TIMEOUT + commandTimeout;
+    this.#commands ??= new SupervisedConnection(
+      (events) => this.#adapter.commands(this.#settings, events),
+      commandTimeout,
+      readyTimeout,
+      {
+        onReady: () => this.#onReady(),
+        onError: (error) => this.#fail(error),
+        onReplaced: (reason) => {
+          this.#stats.replaced++;
+          this.#fail(reason);
+          this.#subscriber?.heartbeat(0); // the same Redis: is the subscriber still answered?
+        },
+      },
+    );
     if (subscribe && this.#subscriber === undefined) {
-      this.#subscriber = this.#adapter.subscriber(
-        this.#channel,
-        (text) => this.#onMessage(text),
-        this.#settings,
+      this.#subscriber = new SupervisedConnection(
+        (events) =>
+          this.#adapter.subscriber(this.#channel, (text) => this.#onMessage(text), this.#settings, events),
+        commandTimeout,
+        readyTimeout,
         {
-          onReady: () => void this.flush(), // resubscribed: resync what messages may have been missed
-          onError: (error) => this.#fail(error),
+          onReady: () => {
+            this.#subscriberFailing = false;
+            void this.flush(); // resubscribed: resync what messages may have been missed
+          },
+          onError: (error) => this.#subscriberFail(error),
+          onReplaced: (reason) => {
+            this.#stats.replaced++;
+            this.#subscriberFail(reason);
+          },
         },
       );
     }
     return this.#commands;
   }
 
-  #ready(timeout = Math.max(3_000, 3 * this.#options.commandTimeout)): Promise<RedisConnection> {
+  #ready(timeout = Math.max(3_000, 3 * this.#options.commandTimeout)): Promise<SupervisedConnection> {
     if (this.#closed) return Promise.reject(new Error('This RedisStore is closed'));
     const connection = this.#connect(false);
     if (connection.ready) return Promise.resolve(connection);
@@ -305,22 +361,40 @@ export class RedisStore implements StateStore, StoreAdmin {
     this.#failing = false;
     this.#everReady = true;
     for (const waiter of this.#readyWaiters.splice(0)) waiter();
+    // Redis answers again: a subscriber still stuck in its handshake starts anew now.
+    this.#subscriber?.revive();
     void this.flush(); // reconnected: counts still inside the window are sent, state reconciles
   }
 
-  /** A failed command or connection: reported to every bound breaker once per episode. */
+  /** A failed command or command connection: Redis is unreachable until a command succeeds. */
   #fail(error: unknown): void {
     this.#stats.errors++;
     for (const waiter of this.#readyWaiters.splice(0)) waiter(error);
     if (this.#failing || this.#closed) return;
     this.#failing = true;
+    this.#report(error);
+  }
+
+  /**
+   * The subscriber failed: reported once per episode, but commands go on (messages missed meanwhile
+   * are covered by every flush's reply and the reconcile).
+   */
+  #subscriberFail(error: unknown): void {
+    this.#stats.errors++;
+    if (this.#subscriberFailing || this.#failing || this.#closed) return;
+    this.#subscriberFailing = true;
+    this.#report(error);
+  }
+
+  /** Tells every bound breaker of a failure (each store episode once). */
+  #report(error: unknown): void {
     for (const bindings of this.#byName.values()) {
       for (const binding of bindings) binding.reportError(error);
     }
   }
 
   async #send(
-    connection: RedisConnection,
+    connection: SupervisedConnection,
     command: string,
     args: readonly (string | number)[],
   ): Promise<unknown> {
@@ -341,10 +415,19 @@ export class RedisStore implements StateStore, StoreAdmin {
     else if (script === SCRIPTS.transition) this.#stats.transitions++;
     else if (script === SCRIPTS.lease) this.#stats.leases++;
     const sentAt = performance.now();
+    let raw: unknown;
+    try {
+      raw = await script.run(connection, keys, args);
+    } catch (error) {
+      this.#fail(error);
+      throw error;
+    }
     let reply: Reply;
     try {
-      reply = parseReply(await script.run(connection, keys, args));
+      reply = parseReply(raw);
     } catch (error) {
+      // Not what the script returns: replies are out of step with commands on this connection.
+      connection.outOfStep(error as Error);
       this.#fail(error);
       throw error;
     }
@@ -353,7 +436,7 @@ export class RedisStore implements StateStore, StoreAdmin {
     return reply;
   }
 
-  async #status(connection: RedisConnection, name: string): Promise<FleetStatus | undefined> {
+  async #status(connection: SupervisedConnection, name: string): Promise<FleetStatus | undefined> {
     const keys = keyList(breakerKeys(this.#options.namespace, name));
     const raw = await SCRIPTS.status.run(connection, keys, []);
     this.#stats.commands++;
@@ -375,6 +458,8 @@ export class RedisStore implements StateStore, StoreAdmin {
     this.#time.redisNowAtTick = this.#clock.redisNow();
     const now = performance.now();
     for (const bindings of this.#byName.values()) for (const binding of bindings) binding.onTick(now);
+    // The subscriber only listens: a PING when it has been quiet tells a frozen link from a quiet one.
+    this.#subscriber?.heartbeat(this.#options.reconcileInterval);
   }
 
   #markUrgent(binding: RedisBinding): void {
@@ -412,6 +497,17 @@ export class RedisStore implements StateStore, StoreAdmin {
     }
   }
 }
+
+/** Ms a new connection may take to connect (the adapters' `connectTimeout`), before its handshake. */
+const CONNECT_TIMEOUT = 2_000;
+
+/** The binding of a breaker created after `close()`: it works on local state (trials follow the local rule). */
+const LOCAL_ONLY: StoreBinding = Object.freeze({
+  record() {},
+  transition() {},
+  trialPermit: () => true,
+  release() {},
+});
 
 function unref<T>(handle: T): T {
   (handle as { unref?: () => void }).unref?.();

@@ -14,7 +14,9 @@ export interface RedisStoreOptions {
   /** Ms within which outcomes of breakers with pending failures, or not closed, are sent. @default 250 */
   flushInterval?: number;
   /**
-   * Ms within which success-only counts are sent; at most one bucket of each breaker's time window.
+   * Ms within which success-only counts are sent. A breaker whose time window has shorter buckets
+   * sends them every bucket instead (a 10 s window of 10 buckets: every second), so every valid
+   * window is shared.
    * @default 2000
    */
   syncInterval?: number;
@@ -28,7 +30,13 @@ export interface RedisStoreOptions {
   quorum?: number;
   /** This instance's identity, for `quorum`. @default `<hostname>:<pid>` */
   instanceId?: string;
-  /** Ms a command of the store may take before it counts as failed. @default 1000 */
+  /**
+   * Ms a command of the store may take before it counts as failed. A connection on which a command
+   * takes longer (Redis frozen or paused, a partition without a reset, replies out of step) is
+   * treated as lost: destroyed and made anew, with breakers on their local rule meanwhile. Also
+   * bounds `close()`.
+   * @default 1000
+   */
   commandTimeout?: number;
 }
 

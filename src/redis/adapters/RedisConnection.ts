@@ -20,13 +20,16 @@ export interface RedisConnection {
    * @throws (rejects) on a Redis error, a timeout or while disconnected.
    */
   send(command: string, args: readonly (string | number)[]): Promise<unknown>;
-  /** Closes the connection (no reconnect). Never rejects. */
+  /** Closes the connection for good (no reconnect), its socket at once: nothing of it keeps the process alive. Never rejects. */
   close(): Promise<void>;
 }
 
 /** The settings the store's connections are made with. */
 export interface ConnectionSettings {
-  /** Ms a command may take before it fails. */
+  /**
+   * Ms after which the client library itself gives up a command: a backstop, longer than the
+   * store's own deadline (see `SupervisedConnection`), which replaces a connection that stops answering.
+   */
   readonly commandTimeout: number;
   /** The longest wait between reconnect attempts, in ms. */
   readonly maxReconnectDelay: number;

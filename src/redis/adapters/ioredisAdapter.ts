@@ -45,6 +45,7 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
         redisOptions: {
           commandTimeout: subscriber ? undefined : settings.commandTimeout,
           connectTimeout: 2_000,
+          disconnectTimeout: 0,
         },
       };
       return (user as unknown as Cluster).duplicate([], options as never) as unknown as IoClient;
@@ -56,8 +57,12 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
       maxRetriesPerRequest: subscriber ? null : 0,
       retryStrategy: retry,
       reconnectOnError: null,
-      autoResubscribe: subscriber,
+      // The adapter subscribes on every 'ready' itself: ioredis's own resubscription leaves its
+      // promise unhandled, which rejects when the connection closes before Redis answers.
+      autoResubscribe: false,
       connectTimeout: 2_000,
+      // A closed connection's socket goes at once (not after 2 s): a frozen Redis never answers the FIN.
+      disconnectTimeout: 0,
       lazyConnect: false,
     });
   };
@@ -72,7 +77,10 @@ export function ioredisAdapter(client: unknown): RedisAdapter {
       if (!closed) events.onError(error);
     });
     connection.on('close', () => {
+      const was = ready;
       ready = false;
+      // A clean close (a FIN, no socket error) is a lost connection too: ioredis reconnects quietly.
+      if (was && !closed) events.onError(new Error('The connection to Redis closed; reconnecting'));
     });
     connection.on('end', () => {
       ready = false;

@@ -5,7 +5,8 @@ import { PRELUDE } from './prelude.js';
  * whose sequence number it has seen (a retried flush never counts twice); adds the current epoch's
  * buckets into the shared window (HINCRBY) and every report into the cumulative totals; keeps the
  * fleet's failure run in flush order; evaluates the shared rules with the reporter's options and
- * opens the fleet if one holds (`quorum` 1 only); refreshes presence and TTLs; returns the shared
+ * opens the fleet if one holds (`quorum` 1 only); deletes the buckets that left the window since
+ * the last report (`swept` in the state hash); refreshes presence and TTLs; returns the shared
  * state (every flush is also a resync). Seeds the epoch from the reporter when the keys were lost.
  *
  * KEYS: 1-5 (see the prelude), 6 the reporter's sequence key.
@@ -34,7 +35,6 @@ redis.call('PEXPIRE', KEYS[5], keep + margin)
 local mismatch = 0
 local rules = redis.call('HGET', KEYS[1], 'rules')
 if rules and rules ~= ARGV[19] then mismatch = 1 end
-redis.call('HSET', KEYS[1], 'rules', ARGV[19], 'width', width, 'buckets', buckets, 'resetTimeout', ARGV[20])
 local current = math.floor(now / width)
 local oldest = current - buckets + 1
 local run = 0
@@ -73,10 +73,26 @@ if seq > last then
     redis.call('HSET', KEYS[1], 'consec', s.consec)
   end
 end
-for id = oldest - 3, oldest - 1 do
-  local p = width .. ':' .. id .. ':'
-  redis.call('HDEL', KEYS[2], p .. 'c', p .. 'f', p .. 's')
+-- Buckets that left the window are deleted, however long since the last report: one HDEL per
+-- bucket since the last sweep, or (after a long quiet spell or a change of width) one pass over the
+-- fields, so the window never holds more than its live buckets whatever the sync rhythm.
+local swept = redis.call('HMGET', KEYS[1], 'swept', 'width')
+local from = tonumber(swept[1]) or (oldest - 3)
+local sameWidth = swept[2] == false or tonumber(swept[2]) == width
+if sameWidth and oldest - from <= 64 then
+  for id = from, oldest - 1 do
+    local p = width .. ':' .. id .. ':'
+    redis.call('HDEL', KEYS[2], p .. 'c', p .. 'f', p .. 's')
+  end
+else
+  local start = oldest * width
+  for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+    local w, id = string.match(field, '^(%d+):(%-?%d+):')
+    if w == nil or (tonumber(id) + 1) * tonumber(w) <= start then redis.call('HDEL', KEYS[2], field) end
+  end
 end
+redis.call('HSET', KEYS[1], 'rules', ARGV[19], 'width', width, 'buckets', buckets, 'resetTimeout', ARGV[20],
+  'swept', oldest)
 redis.call('PEXPIRE', KEYS[2], keep + margin)
 if tonumber(ARGV[15]) == 1 and s.state == 'closed' and epoch == s.epoch and added then
   local c, f, sl = 0, 0, 0

@@ -11,8 +11,10 @@ import { PRELUDE } from './prelude.js';
  * KEYS: 1-5 (see the prelude).
  * ARGV: 1 name, 2 channel, 3 token (`''` for an operator), 4 instanceId, 5 base epoch (-1 for an
  * operator: no fencing, but some instance must be bound), 6 to, 7 reason, 8 openFor (-1: the last
- * open period), 9 backoff attempt (0: the fleet's), 10 quorum, 11 window ms, 12 margin.
- * Reply verdicts: accepted (extra 2 when the breaker had no state), stale, local, unknown.
+ * open period), 9 backoff attempt (0: the fleet's), 10 quorum, 11 window ms, 12 margin, 13 until
+ * (optional; Redis ms when an opening decided by an instance ends: one that reaches Redis late, after
+ * a stall or once Redis answers again, opens only for what is left, and not at all once it passed).
+ * Reply verdicts: accepted (extra 2 when the breaker had no state), stale, local, late, unknown.
  */
 export const TRANSITION = `${PRELUDE}
 local s = fleet()
@@ -28,6 +30,11 @@ elseif base > s.epoch then
 end
 local to, reason, keep, margin = ARGV[6], ARGV[7], tonumber(ARGV[11]), tonumber(ARGV[12])
 local openFor, attempt = tonumber(ARGV[8]), tonumber(ARGV[9])
+local untilAt = tonumber(ARGV[13] or '0') or 0
+if untilAt > 0 and to == 'open' then
+  if untilAt <= now then return reply(s, 'late') end
+  openFor = math.min(openFor, untilAt - now)
+end
 if openFor < 0 then
   openFor = s.period
   if openFor <= 0 then openFor = tonumber(redis.call('HGET', KEYS[1], 'resetTimeout') or '60000') end
